@@ -1,0 +1,177 @@
+/* capture.c - libpcap input, see capture.h. */
+#include "config.h"
+
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Packets handled per pcap_dispatch() call before checking for a stop. */
+#define DISPATCH_BATCH 256
+
+struct capture {
+	pcap_t *p;
+	bool live;
+	int linktype;
+	/* for the pcap callback */
+	capture_cb cb;
+	void *ctx;
+	bool nano;
+};
+
+static struct capture *wrap(pcap_t *p, bool live, bool nano)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c) {
+		pcap_close(p);
+		return NULL;
+	}
+	c->p = p;
+	c->live = live;
+	c->nano = nano;
+	c->linktype = pcap_datalink(p);
+	return c;
+}
+
+struct capture *capture_open_file(const char *path, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+	bool nano = false;
+#ifdef HAVE_PCAP_OPEN_OFFLINE_WITH_TSTAMP_PRECISION
+	/* Ask for nanoseconds so pcapng/nanosecond files are not rounded twice. */
+	if (strcmp(path, "-") == 0)
+		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, perr);
+	else
+		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	nano = true;
+#else
+	p = strcmp(path, "-") == 0 ? pcap_fopen_offline(stdin, perr) : pcap_open_offline(path, perr);
+#endif
+	if (!p) {
+		snprintf(err, errlen, "cannot read %s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
+		         perr);
+		return NULL;
+	}
+	struct capture *c = wrap(p, false, nano);
+	if (!c)
+		snprintf(err, errlen, "out of memory");
+	return c;
+}
+
+static void live_error(const char *iface, pcap_t *p, int rc, char *err, size_t errlen)
+{
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		snprintf(err, errlen, "cannot capture on %s: no such interface", iface);
+		break;
+	case PCAP_ERROR_PERM_DENIED:
+		snprintf(err, errlen,
+		         "cannot capture on %s: permission denied (needs root or CAP_NET_RAW)", iface);
+		break;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		snprintf(err, errlen, "cannot capture on %s: interface is down", iface);
+		break;
+	default:
+		snprintf(err, errlen, "cannot capture on %s: %s", iface, pcap_geterr(p));
+	}
+}
+
+struct capture *capture_open_live(const char *iface, const struct capture_live_opts *o, char *err,
+                                  size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, perr);
+	if (!p) {
+		snprintf(err, errlen, "cannot capture on %s: %s", iface, perr);
+		return NULL;
+	}
+	pcap_set_snaplen(p, o->snaplen);
+	pcap_set_promisc(p, o->promisc);
+	pcap_set_timeout(p, o->timeout_ms);
+	pcap_set_buffer_size(p, o->buffer_size);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		live_error(iface, p, rc, err, errlen);
+		pcap_close(p);
+		return NULL;
+	}
+	struct capture *c = wrap(p, true, false);
+	if (!c)
+		snprintf(err, errlen, "out of memory");
+	return c;
+}
+
+int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "bad filter \"%s\": %s", expr, pcap_geterr(c->p));
+		return -1;
+	}
+	int rc = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot install filter: %s", pcap_geterr(c->p));
+		return -1;
+	}
+	return 0;
+}
+
+int capture_linktype(const struct capture *c)
+{
+	return c->linktype;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct capture *c = (struct capture *)user;
+	int64_t frac = c->nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec;
+	int64_t ts_us = (int64_t)h->ts.tv_sec * 1000000 + frac;
+	c->cb(c->ctx, c->linktype, ts_us, data, h->caplen, h->len);
+}
+
+int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), void *ctx,
+                volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	c->cb = cb;
+	c->ctx = ctx;
+	while (!*stop) {
+		int n = pcap_dispatch(c->p, DISPATCH_BATCH, on_packet, (u_char *)c);
+		if (n == PCAP_ERROR_BREAK)
+			return 1;
+		if (n < 0) {
+			snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p));
+			return -1;
+		}
+		if (n == 0) {
+			if (!c->live)
+				return 0;
+			if (idle_cb)
+				idle_cb(ctx);
+		}
+	}
+	return 1;
+}
+
+int capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop)
+{
+	struct pcap_stat st;
+	if (!c->live || pcap_stats(c->p, &st) < 0)
+		return -1;
+	*recv = st.ps_recv;
+	*drop = st.ps_drop + st.ps_ifdrop;
+	return 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	pcap_close(c->p);
+	free(c);
+}

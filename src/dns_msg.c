@@ -1,0 +1,187 @@
+/* dns_msg.c - DNS message parsing, see dns_msg.h. */
+#include "config.h"
+
+#include "dns_msg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_rdata.h"
+#include "tbuf.h"
+#include "wire.h"
+
+/* Smallest question (root name, type, class) and smallest RR on the wire. */
+#define MIN_QUESTION 5
+#define MIN_RR 11
+
+int dns_parser_init(struct dns_parser *p)
+{
+	arena_init(&p->arena, 64 * 1024);
+	p->scratch = malloc(DNS_RDATA_TEXT_MAX);
+	return p->scratch ? 0 : -1;
+}
+
+void dns_parser_reset(struct dns_parser *p)
+{
+	arena_reset(&p->arena);
+}
+
+void dns_parser_free(struct dns_parser *p)
+{
+	arena_free(&p->arena);
+	free(p->scratch);
+	p->scratch = NULL;
+}
+
+static const char *copy_text(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static const char *render_name(struct dns_parser *p, const uint8_t *wire, size_t wlen)
+{
+	struct tbuf b;
+	tbuf_init(&b, p->scratch, DNS_NAME_MAXTEXT);
+	dns_name_render(&b, wire, wlen);
+	long n = tbuf_finish(&b);
+	return n < 0 ? NULL : copy_text(&p->arena, p->scratch, (size_t)n);
+}
+
+static const char *render_rdata(struct dns_parser *p, uint16_t type, const uint8_t *msg,
+                                size_t len, size_t off, size_t rdlen, enum dns_rdata_form *form)
+{
+	struct tbuf b;
+	tbuf_init(&b, p->scratch, DNS_RDATA_TEXT_MAX);
+	*form = dns_rdata_render(&b, type, msg, len, off, rdlen);
+	long n = tbuf_finish(&b);
+	return n < 0 ? NULL : copy_text(&p->arena, p->scratch, (size_t)n);
+}
+
+static void flag(struct dns_msg *m, enum dns_msg_status s)
+{
+	if (m->status == DNS_MSG_OK)
+		m->status = s;
+	m->malformed = true;
+}
+
+/* Read one question or RR at r->pos into rr; returns a status. */
+static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, enum dns_section sec,
+                                     struct dns_rr *rr, uint8_t *wire, size_t *wlen)
+{
+	size_t pos = r->pos;
+	bool bad_rdata = false;
+	if (dns_name_unpack(r->base, r->len, &pos, wire, wlen) != DNS_NAME_OK)
+		return sec == DNS_SEC_QUESTION ? DNS_MSG_BAD_QUESTION : DNS_MSG_BAD_NAME;
+	r->pos = pos;
+	rr->section = sec;
+	rr->type = wire_u16(r);
+	rr->rclass = wire_u16(r);
+	rr->ttl = 0;
+	rr->data = NULL;
+	if (sec != DNS_SEC_QUESTION) {
+		rr->ttl = wire_u32(r);
+		uint16_t rdlen = wire_u16(r);
+		size_t off = r->pos;
+		wire_skip(r, rdlen);
+		if (!wire_rd_ok(r))
+			return DNS_MSG_TRUNCATED_RR;
+		enum dns_rdata_form form;
+		rr->data = render_rdata(p, rr->type, r->base, r->len, off, rdlen, &form);
+		if (!rr->data)
+			return DNS_MSG_NO_MEMORY;
+		if (form == DNS_RDATA_INVALID)
+			bad_rdata = true; /* kept, but flagged once the name is done */
+	} else if (!wire_rd_ok(r)) {
+		return DNS_MSG_BAD_QUESTION;
+	}
+	rr->name = render_name(p, wire, *wlen);
+	if (!rr->name)
+		return DNS_MSG_NO_MEMORY;
+	return bad_rdata ? DNS_MSG_BAD_RDATA : DNS_MSG_OK;
+}
+
+enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size_t len,
+                                  struct dns_msg *m)
+{
+	struct wire_rd r;
+	memset(m, 0, offsetof(struct dns_msg, qname));
+	m->qname_len = 0;
+	wire_rd_init(&r, buf, len);
+	m->id = wire_u16(&r);
+	m->flags = wire_u16(&r);
+	for (int i = 0; i < 4; i++)
+		m->count[i] = wire_u16(&r);
+	if (!wire_rd_ok(&r))
+		return m->status = DNS_MSG_SHORT_HEADER;
+
+	/* Bound the array by what the message could possibly hold. */
+	size_t claimed = (size_t)m->count[0] + m->count[1] + m->count[2] + m->count[3];
+	size_t room = (len - DNS_HEADER_LEN) / MIN_QUESTION;
+	size_t cap = claimed < room ? claimed : room;
+	m->rr = cap ? arena_alloc(&p->arena, cap * sizeof(*m->rr)) : NULL;
+	if (cap && !m->rr)
+		return m->status = DNS_MSG_NO_MEMORY;
+
+	uint8_t wire[DNS_NAME_MAXWIRE];
+	size_t wlen = 0;
+	for (int sec = DNS_SEC_QUESTION; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		for (unsigned i = 0; i < m->count[sec]; i++) {
+			if (m->nrr == cap) {
+				flag(m, sec == DNS_SEC_QUESTION && m->nrr == 0 ? DNS_MSG_BAD_QUESTION
+				                                               : DNS_MSG_TRUNCATED_RR);
+				goto done;
+			}
+			struct dns_rr *rr = &m->rr[m->nrr];
+			enum dns_msg_status s = parse_one(&r, p, (enum dns_section)sec, rr, wire, &wlen);
+			if (s == DNS_MSG_NO_MEMORY)
+				return m->status = s;
+			if (s != DNS_MSG_OK && s != DNS_MSG_BAD_RDATA) {
+				if (s == DNS_MSG_BAD_QUESTION && m->nrr == 0)
+					return m->status = s;
+				flag(m, s == DNS_MSG_BAD_QUESTION ? DNS_MSG_BAD_NAME : s);
+				goto done;
+			}
+			if (s == DNS_MSG_BAD_RDATA)
+				flag(m, s);
+			if (sec == DNS_SEC_QUESTION && !m->has_question) {
+				m->has_question = true;
+				memcpy(m->qname, wire, wlen);
+				m->qname_len = wlen;
+				m->qtype = rr->type;
+				m->qclass = rr->rclass;
+			}
+			m->nrr++;
+		}
+	}
+	if (r.pos != len)
+		flag(m, DNS_MSG_TRAILING);
+done:
+	return m->status;
+}
+
+const char *dns_msg_status_str(enum dns_msg_status s)
+{
+	switch (s) {
+	case DNS_MSG_OK: return "ok";
+	case DNS_MSG_SHORT_HEADER: return "short_header";
+	case DNS_MSG_BAD_QUESTION: return "bad_question";
+	case DNS_MSG_BAD_NAME: return "bad_name";
+	case DNS_MSG_TRUNCATED_RR: return "truncated_rr";
+	case DNS_MSG_TRAILING: return "trailing_bytes";
+	case DNS_MSG_BAD_RDATA: return "bad_rdata";
+	case DNS_MSG_NO_MEMORY: return "no_memory";
+	case DNS_MSG__COUNT: break;
+	}
+	return "unknown";
+}
+
+const char *dns_section_str(enum dns_section s)
+{
+	static const char *const names[] = {"question", "answer", "authority", "additional"};
+	return (unsigned)s < 4 ? names[s] : "unknown";
+}

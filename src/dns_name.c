@@ -1,0 +1,121 @@
+/* dns_name.c - name decompression and rendering, see dns_name.h. */
+#include "config.h"
+
+#include "dns_name.h"
+
+#include <string.h>
+
+enum dns_name_status dns_name_unpack(const uint8_t *msg, size_t len, size_t *pos,
+                                     uint8_t out[DNS_NAME_MAXWIRE], size_t *outlen)
+{
+	size_t p = *pos;
+	size_t limit = p; /* a pointer must target an offset below this */
+	size_t end = 0;   /* where the name ends at its original place */
+	size_t o = 0;
+
+	for (;;) {
+		if (p >= len)
+			return DNS_NAME_TRUNCATED;
+		uint8_t c = msg[p];
+		switch (c & 0xC0) {
+		case 0xC0: {
+			if (len - p < 2)
+				return DNS_NAME_TRUNCATED;
+			size_t target = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
+			if (target >= limit)
+				return DNS_NAME_BAD_POINTER;
+			if (end == 0)
+				end = p + 2;
+			limit = target;
+			p = target;
+			break;
+		}
+		case 0x00:
+			if (c == 0) {
+				out[o++] = 0;
+				*outlen = o;
+				*pos = end ? end : p + 1;
+				return DNS_NAME_OK;
+			}
+			if (len - p - 1 < c)
+				return DNS_NAME_TRUNCATED;
+			/* room for this label and at least the root label after it */
+			if (o + 1 + c + 1 > DNS_NAME_MAXWIRE)
+				return DNS_NAME_TOO_LONG;
+			memcpy(out + o, msg + p, 1 + (size_t)c);
+			o += 1 + (size_t)c;
+			p += 1 + (size_t)c;
+			break;
+		default:
+			return DNS_NAME_LABEL_TYPE;
+		}
+	}
+}
+
+/* Specials that zone-file syntax gives a meaning, escaped as \X. */
+static int is_special(uint8_t c)
+{
+	switch (c) {
+	case '.': case '\\': case '"': case ';': case '(': case ')': case '@': case '$':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen)
+{
+	size_t i = 0;
+	if (wlen == 0 || wire[0] == 0) {
+		tbuf_putc(b, '.');
+		return;
+	}
+	while (i < wlen && wire[i] != 0) {
+		size_t n = wire[i++];
+		if (n > wlen - i)
+			n = wlen - i; /* defensive: never read past wire */
+		for (size_t k = 0; k < n; k++) {
+			uint8_t c = wire[i + k];
+			if (c < 0x21 || c > 0x7E) {
+				char e[4] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
+				             (char)('0' + c % 10)};
+				tbuf_put(b, e, 4);
+			} else if (is_special(c)) {
+				char e[2] = {'\\', (char)c};
+				tbuf_put(b, e, 2);
+			} else {
+				tbuf_putc(b, (char)c);
+			}
+		}
+		tbuf_putc(b, '.');
+		i += n;
+	}
+}
+
+static uint8_t lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	if (alen != blen)
+		return 0;
+	/* Length octets are < 64, so lowering them is harmless. */
+	for (size_t i = 0; i < alen; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return 0;
+	return 1;
+}
+
+const char *dns_name_status_str(enum dns_name_status s)
+{
+	switch (s) {
+	case DNS_NAME_OK: return "ok";
+	case DNS_NAME_TRUNCATED: return "truncated";
+	case DNS_NAME_BAD_POINTER: return "bad_pointer";
+	case DNS_NAME_LABEL_TYPE: return "label_type";
+	case DNS_NAME_TOO_LONG: return "too_long";
+	}
+	return "unknown";
+}

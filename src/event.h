@@ -1,0 +1,55 @@
+/*
+ * event.h - what a tx event and a record event contain (DESIGN.md section
+ * 3), written onto any encoder through struct emitter.  Keys are in
+ * alphabetical order, as the original dns-gazer wrote them.
+ */
+#ifndef DNS_GAZER_EVENT_H
+#define DNS_GAZER_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dns_msg.h"
+#include "emit.h"
+#include "net_addr.h"
+
+enum tx_status {
+	TX_SUCCESS = 0, /* query and reply paired */
+	TX_NO_REPLY,    /* query timed out, was evicted or was pending at exit */
+	TX_NO_QUERY,    /* reply whose query was never seen */
+	TX__COUNT
+};
+
+/* One transaction as the sinks see it; every pointer is borrowed. */
+struct tx_view {
+	enum tx_status status;
+	uint8_t proto;                 /* IPPROTO_UDP / IPPROTO_TCP */
+	uint16_t id;
+	char client[NET_ADDR_TEXT_MAX];
+	char server[NET_ADDR_TEXT_MAX];
+	uint16_t client_port, server_port;
+	const struct dns_msg *query;   /* NULL for no_query */
+	const struct dns_msg *reply;   /* NULL for no_reply */
+	int64_t query_us, reply_us;
+};
+
+/* "success", "no_reply", "no_query". */
+const char *tx_status_str(enum tx_status s);
+
+/* The time an event about tx is filed under: the query's, else the reply's. */
+static inline int64_t tx_view_time(const struct tx_view *tx)
+{
+	return tx->query ? tx->query_us : tx->reply_us;
+}
+
+/* Write the tx event (one map). */
+void event_tx(const struct emitter *e, const struct tx_view *tx);
+
+/*
+ * Write the record event (one flat map) for record rr of the query
+ * (reply = false) or reply of tx.
+ */
+void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
+                  const struct dns_rr *rr);
+
+#endif /* DNS_GAZER_EVENT_H */

@@ -1,0 +1,227 @@
+/* gazer.c - the packet-to-event pipeline, see gazer.h. */
+#include "config.h"
+
+#include "gazer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_msg.h"
+#include "event.h"
+#include "hash.h"
+#include "tx_table.h"
+
+struct gazer {
+	struct gazer_config cfg;
+	struct sink *const *sinks;
+	size_t nsinks;
+	struct stats *stats;
+	struct tx_table *table;
+	struct dns_parser parser;  /* the message being handled */
+	struct dns_parser stored;  /* a pending query being logged */
+	int64_t now_us;            /* newest time seen */
+	bool have_now;
+	uint8_t portmap[65536 / 8];
+};
+
+struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sinks, size_t nsinks,
+                        struct stats *stats)
+{
+	struct hash_key key;
+	if (hash_key_random(&key) < 0)
+		return NULL;
+	struct gazer *g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->cfg = *cfg;
+	g->sinks = sinks;
+	g->nsinks = nsinks;
+	g->stats = stats;
+	g->table = tx_table_new(cfg->max_pending, &key);
+	bool ok = g->table && dns_parser_init(&g->parser) == 0 && dns_parser_init(&g->stored) == 0;
+	if (!ok) {
+		gazer_free(g);
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->nports; i++)
+		g->portmap[cfg->ports[i] >> 3] |= (uint8_t)(1u << (cfg->ports[i] & 7));
+	return g;
+}
+
+void gazer_free(struct gazer *g)
+{
+	if (!g)
+		return;
+	tx_table_free(g->table);
+	dns_parser_free(&g->parser);
+	dns_parser_free(&g->stored);
+	free(g);
+}
+
+static bool is_dns_port(const struct gazer *g, uint16_t port)
+{
+	return (g->portmap[port >> 3] >> (port & 7)) & 1;
+}
+
+static void emit_tx(struct gazer *g, const struct tx_view *tx)
+{
+	g->stats->tx[tx->status]++;
+	for (size_t i = 0; i < g->nsinks; i++)
+		sink_tx(g->sinks[i], tx);
+}
+
+static void emit_records(struct gazer *g, const struct tx_view *tx, bool reply)
+{
+	if (!g->cfg.records)
+		return;
+	const struct dns_msg *m = reply ? tx->reply : tx->query;
+	for (size_t r = 0; r < m->nrr; r++)
+		for (size_t i = 0; i < g->nsinks; i++)
+			sink_record(g->sinks[i], tx, reply, &m->rr[r]);
+}
+
+static void view_from_key(struct tx_view *tx, const struct tx_key *k)
+{
+	tx->proto = k->proto;
+	tx->id = k->id;
+	tx->client_port = k->client_port;
+	tx->server_port = k->server_port;
+	net_addr_format(&k->client, tx->client);
+	net_addr_format(&k->server, tx->server);
+}
+
+/*
+ * Re-parse a stored query into q.  It parsed when it came in, so this only
+ * fails on out-of-memory; returns false then.
+ */
+static bool parse_stored(struct gazer *g, const struct tx_entry *e, struct dns_msg *q)
+{
+	dns_parser_reset(&g->stored);
+	return dns_msg_usable(dns_msg_parse(&g->stored, tx_entry_msg(e), e->msg_len, q));
+}
+
+/* Log a pending query that got no reply, and free it. */
+static void log_no_reply(struct gazer *g, struct tx_entry *e)
+{
+	struct dns_msg q;
+	if (parse_stored(g, e, &q)) {
+		struct tx_view tx = {.status = TX_NO_REPLY, .query = &q, .query_us = e->ts_us};
+		view_from_key(&tx, &e->key);
+		emit_tx(g, &tx);
+	}
+	tx_entry_free(e);
+}
+
+void gazer_tick(struct gazer *g, int64_t now_us)
+{
+	if (!g->have_now || now_us > g->now_us) {
+		g->now_us = now_us;
+		g->have_now = true;
+	}
+	struct tx_entry *e;
+	while ((e = tx_table_pop_expired(g->table, g->now_us, g->cfg.timeout_us)))
+		log_no_reply(g, e);
+}
+
+void gazer_drain(struct gazer *g)
+{
+	struct tx_entry *e;
+	while ((e = tx_table_pop_oldest(g->table)))
+		log_no_reply(g, e);
+}
+
+static void question_of(const struct dns_msg *m, struct tx_question *q)
+{
+	q->name = m->has_question ? m->qname : NULL;
+	q->name_len = m->qname_len;
+	q->type = m->qtype;
+	q->rclass = m->qclass;
+}
+
+static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_msg *m,
+                         int64_t ts_us)
+{
+	struct tx_key key = {.client = p->src, .server = p->dst, .client_port = p->sport,
+	                     .server_port = p->dport, .id = m->id, .proto = p->proto};
+	struct tx_question q;
+	question_of(m, &q);
+
+	/* A second query with the same key: the first is logged unanswered. */
+	struct tx_entry *old = tx_table_take(g->table, &key, NULL);
+	if (old) {
+		g->stats->duplicate_queries++;
+		log_no_reply(g, old);
+	}
+	if (tx_table_full(g->table)) {
+		g->stats->evicted++;
+		log_no_reply(g, tx_table_pop_oldest(g->table));
+	}
+	if (tx_table_add(g->table, &key, &q, ts_us, p->payload, p->len) < 0) {
+		g->stats->dns[DNS_MSG_NO_MEMORY]++;
+		return;
+	}
+	if (g->cfg.records) {
+		struct tx_view tx = {.status = TX_NO_REPLY, .query = m, .query_us = ts_us};
+		view_from_key(&tx, &key);
+		emit_records(g, &tx, false);
+	}
+}
+
+static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_msg *m,
+                         int64_t ts_us)
+{
+	struct tx_key key = {.client = p->dst, .server = p->src, .client_port = p->dport,
+	                     .server_port = p->sport, .id = m->id, .proto = p->proto};
+	struct tx_question q;
+	question_of(m, &q);
+
+	struct tx_view tx = {.status = TX_NO_QUERY, .reply = m, .reply_us = ts_us};
+	view_from_key(&tx, &key);
+	struct tx_entry *e = tx_table_take(g->table, &key, &q);
+	struct dns_msg query;
+	if (e && parse_stored(g, e, &query)) {
+		tx.status = TX_SUCCESS;
+		tx.query = &query;
+		tx.query_us = e->ts_us;
+	}
+	tx_entry_free(e);
+	emit_tx(g, &tx);
+	emit_records(g, &tx, true);
+}
+
+void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)
+{
+	struct dns_msg m;
+	dns_parser_reset(&g->parser);
+	enum dns_msg_status s = dns_msg_parse(&g->parser, p->payload, p->len, &m);
+	g->stats->dns[s]++;
+	if (!dns_msg_usable(s))
+		return;
+	if (dns_msg_is_reply(&m)) {
+		g->stats->replies++;
+		handle_reply(g, p, &m, ts_us);
+	} else {
+		g->stats->queries++;
+		handle_query(g, p, &m, ts_us);
+	}
+}
+
+void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *frame,
+                 size_t caplen, size_t wirelen)
+{
+	struct pkt p;
+	g->stats->packets++;
+	g->stats->bytes += caplen;
+	if (caplen < wirelen)
+		g->stats->truncated++;
+	gazer_tick(g, ts_us);
+	enum pkt_status s = pkt_decode(linktype, frame, caplen, &p);
+	g->stats->pkt[s]++;
+	if (s != PKT_OK)
+		return;
+	if (!is_dns_port(g, p.sport) && !is_dns_port(g, p.dport)) {
+		g->stats->not_dns_port++;
+		return;
+	}
+	gazer_message(g, &p, ts_us);
+}

@@ -1,0 +1,54 @@
+/*
+ * gazer.h - the pipeline from a captured frame to logged events:
+ * decode (packet.h) -> parse (dns_msg.h) -> pair (tx_table.h) -> sinks.
+ *
+ * Time is data: the clock is the newest packet timestamp seen (or what the
+ * caller passes to gazer_tick() when a live capture is idle), so replays
+ * of a file are deterministic.
+ */
+#ifndef DNS_GAZER_GAZER_H
+#define DNS_GAZER_GAZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "packet.h"
+#include "sink.h"
+#include "stats.h"
+
+struct gazer_config {
+	int64_t timeout_us;      /* a query unanswered this long is no_reply */
+	size_t max_pending;      /* table bound; the oldest is evicted */
+	bool records;            /* also emit record events */
+	const uint16_t *ports;   /* DNS ports */
+	size_t nports;
+};
+
+struct gazer;
+
+/*
+ * Create a pipeline writing to sinks[0..nsinks) (borrowed; they must
+ * outlive it) and counting into stats (borrowed).  NULL on out-of-memory
+ * or when no random hash key can be had.
+ */
+struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sinks, size_t nsinks,
+                        struct stats *stats);
+
+/* Handle one captured frame (linktype is a DLT_* value). */
+void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *frame,
+                 size_t caplen, size_t wirelen);
+
+/* Handle one DNS message carried by p (a decoded UDP or TCP payload). */
+void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us);
+
+/* Advance the clock to now_us (if later) and log the queries that timed out. */
+void gazer_tick(struct gazer *g, int64_t now_us);
+
+/* Log every pending query as no_reply (end of input, shutdown). */
+void gazer_drain(struct gazer *g);
+
+/* Free the pipeline; pending queries are dropped unless drained first. */
+void gazer_free(struct gazer *g);
+
+#endif /* DNS_GAZER_GAZER_H */

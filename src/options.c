@@ -1,0 +1,267 @@
+/* options.c - command line parsing, see options.h. */
+#include "config.h"
+
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pcap/dlt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_PORTS = 256,
+	OPT_TIMEOUT,
+	OPT_MAX_PENDING,
+	OPT_TAG_PREFIX,
+	OPT_SNAPLEN,
+	OPT_BUFFER_SIZE,
+	OPT_NO_PROMISC,
+};
+
+static const struct option long_opts[] = {
+	{"read", required_argument, NULL, 'r'},
+	{"interface", required_argument, NULL, 'i'},
+	{"filter", required_argument, NULL, 'F'},
+	{"ports", required_argument, NULL, OPT_PORTS},
+	{"text", required_argument, NULL, 't'},
+	{"msgpack", required_argument, NULL, 'o'},
+	{"records", no_argument, NULL, 'R'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"max-pending", required_argument, NULL, OPT_MAX_PENDING},
+	{"tag-prefix", required_argument, NULL, OPT_TAG_PREFIX},
+	{"snaplen", required_argument, NULL, OPT_SNAPLEN},
+	{"buffer-size", required_argument, NULL, OPT_BUFFER_SIZE},
+	{"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
+	{"version", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char short_opts[] = ":r:i:F:t:o:Rqvh";
+
+static const char usage[] =
+    "usage: dns-gazer (-r FILE ... | -i IFACE) [options]\n"
+    "\n"
+    "input:\n"
+    "  -r, --read FILE         read a pcap/pcapng file (- = stdin); may repeat\n"
+    "  -i, --interface IFACE   capture live on IFACE (any = all interfaces)\n"
+    "  -F, --filter EXPR       BPF filter (default: the DNS ports, VLANs included)\n"
+    "      --ports LIST        DNS ports, comma separated (default 53)\n"
+    "      --snaplen BYTES     live: bytes kept per packet (default 65535)\n"
+    "      --buffer-size BYTES live: kernel capture buffer (default 33554432)\n"
+    "      --no-promisc        live: do not enable promiscuous mode\n"
+    "\n"
+    "output (default: -t -):\n"
+    "  -t, --text FILE         TIME<TAB>TAG<TAB>JSON lines to FILE (- = stdout)\n"
+    "  -o, --msgpack FILE      msgpack [tag, time, record] arrays to FILE (- = stdout)\n"
+    "  -R, --records           also emit one record event per resource record\n"
+    "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
+    "\n"
+    "pairing:\n"
+    "      --timeout SECONDS   log a query as no_reply after this (default 60)\n"
+    "      --max-pending N     pending queries kept at most (default 1000000)\n"
+    "\n"
+    "  -q, --quiet             print nothing on stderr but errors\n"
+    "  -v, --version           print the version and exit\n"
+    "  -h, --help              print this help and exit\n";
+
+const char *options_usage(void)
+{
+	return usage;
+}
+
+void options_defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ports[0] = 53;
+	o->nports = 1;
+	o->timeout_sec = 60;
+	o->max_pending = 1000000;
+	o->tag_prefix = "dns-gazer";
+	o->snaplen = 65535;
+	o->buffer_size = 32 * 1024 * 1024;
+}
+
+/* Parse an unsigned decimal in [min, max] with nothing after it. */
+static bool parse_uint(const char *s, unsigned long long min, unsigned long long max,
+                       unsigned long long *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_ports(struct options *o, const char *s)
+{
+	char tmp[256];
+	if (strlen(s) >= sizeof(tmp))
+		return false;
+	strcpy(tmp, s);
+	o->nports = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long long v;
+		if (o->nports == OPT_MAX_PORTS || !parse_uint(tok, 1, 65535, &v))
+			return false;
+		o->ports[o->nports++] = (uint16_t)v;
+	}
+	return o->nports > 0;
+}
+
+/* Name of the option being parsed, for messages. */
+static const char *opt_name(int c, int idx, char buf[3])
+{
+	if (idx >= 0)
+		return long_opts[idx].name;
+	buf[0] = '-';
+	buf[1] = (char)c;
+	buf[2] = '\0';
+	return buf;
+}
+
+static enum options_result bad_value(char *err, size_t errlen, const char *name, const char *v,
+                                     const char *want)
+{
+	snprintf(err, errlen, "invalid value \"%s\" for %s%s: %s", v, name[0] == '-' ? "" : "--",
+	         name, want);
+	return OPTIONS_ERROR;
+}
+
+static enum options_result unknown_option(char **argv, char *err, size_t errlen)
+{
+	if (optopt)
+		snprintf(err, errlen, "unknown option -%c (see --help)", optopt);
+	else
+		snprintf(err, errlen, "unknown option %s (see --help)", argv[optind - 1]);
+	return OPTIONS_ERROR;
+}
+
+static enum options_result missing_argument(char **argv, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
+	return OPTIONS_ERROR;
+}
+
+static enum options_result check_combination(const struct options *o, char *err, size_t errlen)
+{
+	if (o->nfiles == 0 && !o->iface) {
+		snprintf(err, errlen, "no input: give -r FILE or -i IFACE (see --help)");
+		return OPTIONS_ERROR;
+	}
+	if (o->nfiles > 0 && o->iface) {
+		snprintf(err, errlen, "-r and -i cannot be used together");
+		return OPTIONS_ERROR;
+	}
+	size_t stdin_reads = 0;
+	for (size_t i = 0; i < o->nfiles; i++)
+		stdin_reads += strcmp(o->files[i], "-") == 0;
+	if (stdin_reads > 1) {
+		snprintf(err, errlen, "-r - (stdin) can be given only once");
+		return OPTIONS_ERROR;
+	}
+	if (o->text_path && o->msgpack_path && strcmp(o->text_path, "-") == 0 &&
+	    strcmp(o->msgpack_path, "-") == 0) {
+		snprintf(err, errlen, "-t - and -o - cannot both write to stdout");
+		return OPTIONS_ERROR;
+	}
+	return OPTIONS_RUN;
+}
+
+enum options_result options_parse(struct options *o, int argc, char **argv, char *err,
+                                  size_t errlen)
+{
+	int c, idx;
+	unsigned long long v;
+	char sbuf[3];
+
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		idx = -1;
+		c = getopt_long(argc, argv, short_opts, long_opts, &idx);
+		if (c == -1)
+			break;
+		const char *name = opt_name(c, idx, sbuf);
+		switch (c) {
+		case 'r':
+			if (o->nfiles == OPT_MAX_FILES) {
+				snprintf(err, errlen, "too many -r files (at most %d)", OPT_MAX_FILES);
+				return OPTIONS_ERROR;
+			}
+			o->files[o->nfiles++] = optarg;
+			break;
+		case 'i': o->iface = optarg; break;
+		case 'F': o->filter = optarg; break;
+		case 't': o->text_path = optarg; break;
+		case 'o': o->msgpack_path = optarg; break;
+		case 'R': o->records = true; break;
+		case 'q': o->quiet = true; break;
+		case 'v': return OPTIONS_VERSION;
+		case 'h': return OPTIONS_HELP;
+		case OPT_PORTS:
+			if (!parse_ports(o, optarg))
+				return bad_value(err, errlen, name, optarg, "want ports 1-65535 like 53,5353");
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_uint(optarg, 1, 86400, &v))
+				return bad_value(err, errlen, name, optarg, "want seconds from 1 to 86400");
+			o->timeout_sec = (unsigned)v;
+			break;
+		case OPT_MAX_PENDING:
+			if (!parse_uint(optarg, 1, 100000000, &v))
+				return bad_value(err, errlen, name, optarg, "want 1 to 100000000");
+			o->max_pending = (size_t)v;
+			break;
+		case OPT_TAG_PREFIX:
+			if (!*optarg || strlen(optarg) > 100)
+				return bad_value(err, errlen, name, optarg, "want 1 to 100 characters");
+			o->tag_prefix = optarg;
+			break;
+		case OPT_SNAPLEN:
+			if (!parse_uint(optarg, 64, 262144, &v))
+				return bad_value(err, errlen, name, optarg, "want 64 to 262144 bytes");
+			o->snaplen = (int)v;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (!parse_uint(optarg, 65536, INT_MAX, &v))
+				return bad_value(err, errlen, name, optarg, "want 65536 bytes or more");
+			o->buffer_size = (int)v;
+			break;
+		case OPT_NO_PROMISC: o->no_promisc = true; break;
+		case ':': return missing_argument(argv, err, errlen);
+		default: return unknown_option(argv, err, errlen);
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument \"%s\" (see --help)", argv[optind]);
+		return OPTIONS_ERROR;
+	}
+	return check_combination(o, err, errlen);
+}
+
+int options_default_filter(const struct options *o, int linktype, char *buf, size_t len)
+{
+	char ports[OPT_MAX_PORTS * 16] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < o->nports; i++)
+		n += (size_t)snprintf(ports + n, sizeof(ports) - n, "%sport %u", i ? " or " : "",
+		                      o->ports[i]);
+	int w;
+	/* BPF's "vlan" shifts every later offset, so each depth gets its own branch. */
+	if (linktype == DLT_EN10MB)
+		w = snprintf(buf, len, "(%s) or (vlan and ((%s) or (vlan and (%s))))", ports, ports,
+		             ports);
+	else
+		w = snprintf(buf, len, "%s", ports);
+	return (w < 0 || (size_t)w >= len) ? -1 : 0;
+}

@@ -1,0 +1,285 @@
+/* packet.c - link, IP and UDP decoding, see packet.h. */
+#include "config.h"
+
+#include "packet.h"
+
+#include <pcap/dlt.h>
+
+#include "wire.h"
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86DD
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88A8
+#define ETHERTYPE_QINQ_OLD 0x9100
+
+#define PROTO_HOPOPTS 0
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define PROTO_ROUTING 43
+#define PROTO_FRAGMENT 44
+#define PROTO_AH 51
+#define PROTO_DSTOPTS 60
+#define PROTO_MOBILITY 135
+#define PROTO_HIP 139
+#define PROTO_SHIM6 140
+
+#define MAX_VLAN_TAGS 8
+#define MAX_IPV6_EXT 16
+
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+
+/* BSD address family values for IPv6 differ between systems. */
+#define BSD_AF_INET 2
+#define BSD_AF_INET6_BSD 24
+#define BSD_AF_INET6_FREEBSD 28
+#define BSD_AF_INET6_DARWIN 30
+
+static enum pkt_status decode_udp(struct wire_rd *r, struct pkt *out, bool truncated)
+{
+	out->sport = wire_u16(r);
+	out->dport = wire_u16(r);
+	uint16_t ulen = wire_u16(r);
+	wire_skip(r, 2); /* checksum: a passive logger cannot verify offloaded sums */
+	if (!wire_rd_ok(r) || ulen < 8)
+		return PKT_UDP_BAD;
+	size_t avail = wire_rd_left(r);
+	size_t want = (size_t)ulen - 8;
+	out->proto = PROTO_UDP;
+	out->payload = r->base + r->pos;
+	out->truncated = truncated || want > avail;
+	out->len = want < avail ? want : avail;
+	return PKT_OK;
+}
+
+/* Dispatch on the transport protocol with r positioned at its header. */
+static enum pkt_status decode_transport(struct wire_rd *r, uint8_t proto, struct pkt *out,
+                                        bool truncated)
+{
+	switch (proto) {
+	case PROTO_UDP:
+		return decode_udp(r, out, truncated);
+	case PROTO_TCP:
+		return PKT_TCP;
+	default:
+		return PKT_OTHER_PROTO;
+	}
+}
+
+/* Limit r to the first n bytes from its position; note if fewer were captured. */
+static void clip(struct wire_rd *r, size_t n, bool *truncated)
+{
+	size_t left = wire_rd_left(r);
+	if (n < left)
+		r->len = r->pos + n;
+	else if (n > left)
+		*truncated = true;
+}
+
+static enum pkt_status decode_ipv4(struct wire_rd *r, struct pkt *out)
+{
+	size_t start = r->pos;
+	uint8_t vihl = wire_u8(r);
+	wire_skip(r, 1);
+	uint16_t total = wire_u16(r);
+	wire_skip(r, 2);
+	uint16_t frag = wire_u16(r);
+	wire_skip(r, 1);
+	uint8_t proto = wire_u8(r);
+	wire_skip(r, 2);
+	const uint8_t *src = wire_bytes(r, 4);
+	const uint8_t *dst = wire_bytes(r, 4);
+	size_t ihl = (size_t)(vihl & 0x0F) * 4;
+	if (!wire_rd_ok(r) || (vihl >> 4) != 4 || ihl < 20 || total < ihl)
+		return PKT_IPV4_BAD;
+	r->pos = start;
+	bool truncated = false;
+	clip(r, total, &truncated);
+	wire_skip(r, ihl); /* options */
+	if (!wire_rd_ok(r))
+		return PKT_IPV4_BAD;
+	net_addr_set4(&out->src, src);
+	net_addr_set4(&out->dst, dst);
+	if (frag & 0x3FFF) /* MF set or a non-zero offset */
+		return PKT_FRAGMENT;
+	return decode_transport(r, proto, out, truncated);
+}
+
+/* Whether next-header value h is an extension header with the generic layout. */
+static bool ipv6_generic_ext(uint8_t h)
+{
+	return h == PROTO_HOPOPTS || h == PROTO_ROUTING || h == PROTO_DSTOPTS ||
+	       h == PROTO_MOBILITY || h == PROTO_HIP || h == PROTO_SHIM6;
+}
+
+static enum pkt_status decode_ipv6(struct wire_rd *r, struct pkt *out)
+{
+	uint32_t vtcfl = wire_u32(r);
+	uint16_t plen = wire_u16(r);
+	uint8_t next = wire_u8(r);
+	wire_skip(r, 1);
+	const uint8_t *src = wire_bytes(r, 16);
+	const uint8_t *dst = wire_bytes(r, 16);
+	if (!wire_rd_ok(r) || (vtcfl >> 28) != 6)
+		return PKT_IPV6_BAD;
+	net_addr_set6(&out->src, src);
+	net_addr_set6(&out->dst, dst);
+	bool truncated = false;
+	if (plen != 0) /* 0 is a jumbogram (RFC 2675): take what was captured */
+		clip(r, plen, &truncated);
+
+	for (int depth = 0;; depth++) {
+		if (depth == MAX_IPV6_EXT)
+			return PKT_IPV6_EXT_DEPTH;
+		if (ipv6_generic_ext(next)) {
+			uint8_t nh = wire_u8(r);
+			uint8_t len8 = wire_u8(r);
+			wire_skip(r, (size_t)len8 * 8 + 6);
+			next = nh;
+		} else if (next == PROTO_AH) {
+			uint8_t nh = wire_u8(r);
+			uint8_t len4 = wire_u8(r);
+			wire_skip(r, ((size_t)len4 + 2) * 4 - 2);
+			next = nh;
+		} else if (next == PROTO_FRAGMENT) {
+			uint8_t nh = wire_u8(r);
+			wire_skip(r, 1);
+			uint16_t offm = wire_u16(r);
+			wire_skip(r, 4);
+			if (wire_rd_ok(r) && (offm & 0xFFF9) != 0)
+				return PKT_FRAGMENT; /* not an atomic fragment (RFC 6946) */
+			next = nh;
+		} else {
+			break;
+		}
+		if (!wire_rd_ok(r))
+			return PKT_IPV6_BAD;
+	}
+	return decode_transport(r, next, out, truncated);
+}
+
+static enum pkt_status decode_ip_version(struct wire_rd *r, struct pkt *out)
+{
+	uint8_t v;
+	if (r->pos >= r->len)
+		return PKT_LINK_SHORT;
+	v = r->base[r->pos] >> 4;
+	if (v == 4)
+		return decode_ipv4(r, out);
+	if (v == 6)
+		return decode_ipv6(r, out);
+	return PKT_NOT_IP;
+}
+
+static enum pkt_status decode_ethertype(struct wire_rd *r, uint16_t type, struct pkt *out)
+{
+	for (int tags = 0;; tags++) {
+		if (type == ETHERTYPE_IPV4)
+			return decode_ipv4(r, out);
+		if (type == ETHERTYPE_IPV6)
+			return decode_ipv6(r, out);
+		if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ && type != ETHERTYPE_QINQ_OLD)
+			return PKT_NOT_IP;
+		if (tags == MAX_VLAN_TAGS)
+			return PKT_VLAN_DEPTH;
+		wire_skip(r, 2); /* PCP, DEI, VLAN ID */
+		type = wire_u16(r);
+		if (!wire_rd_ok(r))
+			return PKT_LINK_SHORT;
+	}
+}
+
+static enum pkt_status decode_ethernet(struct wire_rd *r, struct pkt *out)
+{
+	wire_skip(r, 12); /* destination and source MAC */
+	uint16_t type = wire_u16(r);
+	if (!wire_rd_ok(r))
+		return PKT_LINK_SHORT;
+	return decode_ethertype(r, type, out);
+}
+
+static enum pkt_status decode_null(struct wire_rd *r, struct pkt *out, bool loop)
+{
+	const uint8_t *p = wire_bytes(r, 4);
+	if (!p)
+		return PKT_LINK_SHORT;
+	/* DLT_NULL holds the family in the capturing host's byte order. */
+	uint32_t be = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+	uint32_t le = ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
+	uint32_t af = (loop || be < 256) ? be : le;
+	switch (af) {
+	case BSD_AF_INET:
+		return decode_ipv4(r, out);
+	case BSD_AF_INET6_BSD: case BSD_AF_INET6_FREEBSD: case BSD_AF_INET6_DARWIN:
+		return decode_ipv6(r, out);
+	default:
+		return PKT_NOT_IP;
+	}
+}
+
+enum pkt_status pkt_decode(int linktype, const uint8_t *frame, size_t caplen, struct pkt *out)
+{
+	struct wire_rd r;
+	wire_rd_init(&r, frame, caplen);
+	out->truncated = false;
+	switch (linktype) {
+	case DLT_EN10MB:
+		return decode_ethernet(&r, out);
+	case DLT_LINUX_SLL: {
+		wire_skip(&r, 14); /* packet type, ARPHRD, address length, address */
+		uint16_t proto = wire_u16(&r);
+		return wire_rd_ok(&r) ? decode_ethertype(&r, proto, out) : PKT_LINK_SHORT;
+	}
+	case DLT_LINUX_SLL2: {
+		uint16_t proto = wire_u16(&r);
+		wire_skip(&r, 18); /* reserved, ifindex, ARPHRD, type, address */
+		return wire_rd_ok(&r) ? decode_ethertype(&r, proto, out) : PKT_LINK_SHORT;
+	}
+	case DLT_NULL:
+		return decode_null(&r, out, false);
+	case DLT_LOOP:
+		return decode_null(&r, out, true);
+	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
+		return decode_ip_version(&r, out);
+	default:
+		return PKT_LINK_UNSUPPORTED;
+	}
+}
+
+bool pkt_linktype_supported(int linktype)
+{
+	switch (linktype) {
+	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_NULL: case DLT_LOOP:
+	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *pkt_status_str(enum pkt_status s)
+{
+	static const char *const names[PKT__COUNT] = {
+		[PKT_OK] = "ok",
+		[PKT_LINK_UNSUPPORTED] = "link_unsupported",
+		[PKT_LINK_SHORT] = "link_short",
+		[PKT_NOT_IP] = "not_ip",
+		[PKT_VLAN_DEPTH] = "vlan_depth",
+		[PKT_IPV4_BAD] = "ipv4_bad",
+		[PKT_IPV6_BAD] = "ipv6_bad",
+		[PKT_IPV6_EXT_DEPTH] = "ipv6_ext_depth",
+		[PKT_FRAGMENT] = "fragment",
+		[PKT_TCP] = "tcp",
+		[PKT_OTHER_PROTO] = "other_proto",
+		[PKT_UDP_BAD] = "udp_bad",
+	};
+	return (unsigned)s < PKT__COUNT ? names[s] : "unknown";
+}

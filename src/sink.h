@@ -1,0 +1,63 @@
+/*
+ * sink.h - where events go.  A sink receives tx and record events and
+ * encodes and writes them its own way; the pipeline does not know which
+ * sinks exist.  Each sink counts the events it wrote and the ones it lost.
+ */
+#ifndef DNS_GAZER_SINK_H
+#define DNS_GAZER_SINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct sink;
+
+struct sink_ops {
+	/* Each returns 0, or -1 when the event could not be written. */
+	int (*tx)(struct sink *s, const struct tx_view *tx);
+	int (*record)(struct sink *s, const struct tx_view *tx, bool reply, const struct dns_rr *rr);
+	int (*flush)(struct sink *s);
+	/* Flush and release everything; returns -1 if anything was lost. */
+	int (*close)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	const char *name;       /* for messages: the path, or "stdout" */
+	uint64_t events;        /* written */
+	uint64_t errors;        /* lost to write errors */
+	int last_errno;         /* of the first write error, for the message */
+};
+
+/* Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record. */
+struct sink_tags {
+	char tx[128];
+	char record[128];
+};
+
+/* Build the tags from a prefix; returns -1 if the prefix is too long. */
+int sink_tags_init(struct sink_tags *t, const char *prefix);
+
+static inline int sink_tx(struct sink *s, const struct tx_view *tx)
+{
+	int rc = s->ops->tx(s, tx);
+	if (rc == 0)
+		s->events++;
+	else
+		s->errors++;
+	return rc;
+}
+
+static inline int sink_record(struct sink *s, const struct tx_view *tx, bool reply,
+                              const struct dns_rr *rr)
+{
+	int rc = s->ops->record(s, tx, reply, rr);
+	if (rc == 0)
+		s->events++;
+	else
+		s->errors++;
+	return rc;
+}
+
+#endif /* DNS_GAZER_SINK_H */

@@ -1,0 +1,177 @@
+/* sink_stream.c - text and msgpack stream sinks, see sink_stream.h. */
+#include "config.h"
+
+#include "sink_stream.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "encode_json.h"
+#include "encode_msgpack.h"
+#include "obuf.h"
+
+#define STREAM_BUFSIZE (256 * 1024)
+
+struct stream_sink {
+	struct sink base;
+	enum stream_format fmt;
+	FILE *fp;
+	bool owns_fp;
+	char *iobuf;
+	const struct sink_tags *tags;
+	struct obuf out;
+	int64_t cached_sec; /* text: second whose time string is cached */
+	char cached_time[32];
+};
+
+void sink_stream_time(int64_t sec, char buf[32])
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, 32, "%lld", (long long)sec);
+		return;
+	}
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+}
+
+static int64_t floor_sec(int64_t us)
+{
+	return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+}
+
+static int write_out(struct stream_sink *s)
+{
+	if (s->out.oom)
+		return -1;
+	if (fwrite(s->out.p, 1, s->out.len, s->fp) != s->out.len) {
+		if (!s->base.last_errno)
+			s->base.last_errno = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Start an event: the text prefix or the msgpack array head. */
+static struct emitter begin(struct stream_sink *s, const char *tag, int64_t us,
+                            struct json_enc *je, struct msgpack_enc *me)
+{
+	obuf_reset(&s->out);
+	int64_t sec = floor_sec(us);
+	if (s->fmt == STREAM_TEXT) {
+		if (sec != s->cached_sec) {
+			sink_stream_time(sec, s->cached_time);
+			s->cached_sec = sec;
+		}
+		obuf_puts(&s->out, s->cached_time);
+		obuf_putc(&s->out, '\t');
+		obuf_puts(&s->out, tag);
+		obuf_putc(&s->out, '\t');
+		return json_enc_init(je, &s->out);
+	}
+	struct emitter e = msgpack_enc_init(me, &s->out);
+	size_t n = strlen(tag);
+	msgpack_pack_array(&me->pk, 3);
+	msgpack_pack_str(&me->pk, n);
+	msgpack_pack_str_body(&me->pk, tag, n);
+	msgpack_pack_int64(&me->pk, sec);
+	return e;
+}
+
+static int finish(struct stream_sink *s)
+{
+	if (s->fmt == STREAM_TEXT)
+		obuf_putc(&s->out, '\n');
+	return write_out(s);
+}
+
+static int stream_tx(struct sink *base, const struct tx_view *tx)
+{
+	struct stream_sink *s = (struct stream_sink *)base;
+	struct json_enc je;
+	struct msgpack_enc me;
+	struct emitter e = begin(s, s->tags->tx, tx_view_time(tx), &je, &me);
+	event_tx(&e, tx);
+	return finish(s);
+}
+
+static int stream_record(struct sink *base, const struct tx_view *tx, bool reply,
+                         const struct dns_rr *rr)
+{
+	struct stream_sink *s = (struct stream_sink *)base;
+	struct json_enc je;
+	struct msgpack_enc me;
+	struct emitter e = begin(s, s->tags->record, reply ? tx->reply_us : tx->query_us, &je, &me);
+	event_record(&e, tx, reply, rr);
+	return finish(s);
+}
+
+static int stream_flush(struct sink *base)
+{
+	struct stream_sink *s = (struct stream_sink *)base;
+	if (fflush(s->fp) != 0) {
+		if (!s->base.last_errno)
+			s->base.last_errno = errno;
+		return -1;
+	}
+	return 0;
+}
+
+static int stream_close(struct sink *base)
+{
+	struct stream_sink *s = (struct stream_sink *)base;
+	int rc = stream_flush(base);
+	if (s->owns_fp && fclose(s->fp) != 0) {
+		if (!s->base.last_errno)
+			s->base.last_errno = errno;
+		rc = -1;
+	}
+	obuf_free(&s->out);
+	free(s->iobuf);
+	free(s);
+	return rc;
+}
+
+static const struct sink_ops stream_ops = {
+	.tx = stream_tx,
+	.record = stream_record,
+	.flush = stream_flush,
+	.close = stream_close,
+};
+
+struct sink *sink_stream_open(enum stream_format fmt, const char *path,
+                              const struct sink_tags *tags, char *err, size_t errlen)
+{
+	struct stream_sink *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	bool use_stdout = strcmp(path, "-") == 0;
+	s->fp = use_stdout ? stdout : fopen(path, fmt == STREAM_TEXT ? "w" : "wb");
+	if (!s->fp) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	s->owns_fp = !use_stdout;
+	/* A terminal sees each line as it comes; files and pipes get big writes. */
+	if (use_stdout && isatty(STDOUT_FILENO)) {
+		setvbuf(s->fp, NULL, _IOLBF, 0);
+	} else {
+		s->iobuf = malloc(STREAM_BUFSIZE);
+		if (s->iobuf)
+			setvbuf(s->fp, s->iobuf, _IOFBF, STREAM_BUFSIZE);
+	}
+	s->base.ops = &stream_ops;
+	s->base.name = use_stdout ? "stdout" : path;
+	s->fmt = fmt;
+	s->tags = tags;
+	s->cached_sec = INT64_MIN;
+	obuf_init(&s->out);
+	return &s->base;
+}

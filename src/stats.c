@@ -1,0 +1,41 @@
+/* stats.c - counter summary, see stats.h. */
+#include "config.h"
+
+#include "stats.h"
+
+#include <inttypes.h>
+
+static void line(FILE *fp, const char *group, const char *name, uint64_t v)
+{
+	fprintf(fp, "  %s%s%s %" PRIu64 "\n", group, *group ? "." : "", name, v);
+}
+
+void stats_write(const struct stats *s, FILE *fp)
+{
+	fprintf(fp, "%s: statistics\n", PACKAGE_NAME);
+	line(fp, "", "packets", s->packets);
+	line(fp, "", "bytes", s->bytes);
+	if (s->pcap_recv || s->pcap_drop) {
+		line(fp, "pcap", "received", s->pcap_recv);
+		line(fp, "pcap", "dropped", s->pcap_drop);
+	}
+	line(fp, "", "udp_payloads", s->pkt[PKT_OK]);
+	for (int i = 1; i < PKT__COUNT; i++)
+		if (s->pkt[i])
+			line(fp, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
+	if (s->not_dns_port)
+		line(fp, "skipped", "not_dns_port", s->not_dns_port);
+	if (s->truncated)
+		line(fp, "", "truncated_frames", s->truncated);
+	line(fp, "dns", "queries", s->queries);
+	line(fp, "dns", "replies", s->replies);
+	for (int i = 1; i < DNS_MSG__COUNT; i++)
+		if (s->dns[i])
+			line(fp, "dns", dns_msg_status_str((enum dns_msg_status)i), s->dns[i]);
+	for (int i = 0; i < TX__COUNT; i++)
+		line(fp, "tx", tx_status_str((enum tx_status)i), s->tx[i]);
+	if (s->evicted)
+		line(fp, "tx", "evicted", s->evicted);
+	if (s->duplicate_queries)
+		line(fp, "tx", "duplicate_queries", s->duplicate_queries);
+}

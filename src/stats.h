@@ -1,0 +1,32 @@
+/*
+ * stats.h - counters for everything the pipeline drops, pairs or writes,
+ * and their summary for the operator.
+ */
+#ifndef DNS_GAZER_STATS_H
+#define DNS_GAZER_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dns_msg.h"
+#include "event.h"
+#include "packet.h"
+
+struct stats {
+	uint64_t packets;                 /* frames read */
+	uint64_t bytes;                   /* captured bytes read */
+	uint64_t pkt[PKT__COUNT];         /* by decode status; [PKT_OK] = UDP payloads */
+	uint64_t not_dns_port;            /* UDP with neither port a DNS port */
+	uint64_t truncated;               /* frames cut short by the snap length */
+	uint64_t dns[DNS_MSG__COUNT];     /* by parse status; [DNS_MSG_OK] = clean */
+	uint64_t queries, replies;        /* messages logged */
+	uint64_t tx[TX__COUNT];           /* transactions by status */
+	uint64_t evicted;                 /* no_reply because the table was full */
+	uint64_t duplicate_queries;       /* same key while pending: older one logged */
+	uint64_t pcap_recv, pcap_drop;    /* live: from pcap_stats() */
+};
+
+/* Write a human-readable summary, one "name value" per line. */
+void stats_write(const struct stats *s, FILE *fp);
+
+#endif /* DNS_GAZER_STATS_H */
