@@ -53,8 +53,13 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
 	p = strcmp(path, "-") == 0 ? pcap_fopen_offline(stdin, perr) : pcap_open_offline(path, perr);
 #endif
 	if (!p) {
+		/* libpcap may already have put the path in front of its message */
+		const char *why = perr;
+		size_t n = strlen(path);
+		if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+			why += n + 2;
 		snprintf(err, errlen, "cannot read %s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
-		         perr);
+		         why);
 		return NULL;
 	}
 	struct capture *c = wrap(p, false, nano);

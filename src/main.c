@@ -67,14 +67,17 @@ static int apply_filter(struct capture *c, const struct options *o, char *err, s
 	return capture_set_filter(c, expr, err, errlen);
 }
 
-/* Open, filter and run one capture; returns 0 or 1 (runtime failure). */
+/*
+ * Filter and run one capture; returns 0, 1 (runtime failure) or
+ * EXIT_USAGE (a filter that does not compile is a bad option).
+ */
 static int run_capture(struct capture *c, const struct options *o, struct gazer *g,
                        struct stats *st)
 {
 	char err[512];
 	if (apply_filter(c, o, err, sizeof(err)) < 0) {
 		log_error("%s", err);
-		return 1;
+		return EXIT_USAGE;
 	}
 	int rc = capture_run(c, on_frame, on_idle, g, &stop_requested, err, sizeof(err));
 	uint64_t recv, drop;
@@ -211,7 +214,7 @@ int main(int argc, char **argv)
 	gazer_free(g);
 	if (close_sinks(sinks, nsinks))
 		rc = 1;
-	if (!o.quiet)
+	if (rc == 0 && !o.quiet)
 		stats_write(&st, stderr);
 	return rc;
 }

@@ -108,8 +108,9 @@ static bool parse_ports(struct options *o, const char *s)
 		return false;
 	strcpy(tmp, s);
 	o->nports = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, unlike strtok, sees the empty items of "53,,5353" */
+	char *rest = tmp;
+	for (char *tok = strsep(&rest, ","); tok; tok = strsep(&rest, ",")) {
 		unsigned long long v;
 		if (o->nports == OPT_MAX_PORTS || !parse_uint(tok, 1, 65535, &v))
 			return false;

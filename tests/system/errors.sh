@@ -1,0 +1,62 @@
+#!/bin/sh
+# Bad input from users: one clear line on stderr and the documented exit
+# status (2 bad usage, 1 runtime failure), never a crash.
+set -u
+: "${top_srcdir:=.}" "${top_builddir:=.}" "${DNS_GAZER:=$top_builddir/dns-gazer}"
+pcap=$top_srcdir/tests/pcap/seed-example.pcap
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/errors.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+
+# expect STATUS PATTERN ARGS...: exit status, and one stderr line matching PATTERN
+expect() {
+    want=$1 pattern=$2; shift 2
+    "$DNS_GAZER" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    got=$?
+    lines=$(wc -l <"$tmp/err")
+    if [ "$got" -ne "$want" ] || [ "$lines" -ne 1 ] || ! grep -q -- "$pattern" "$tmp/err"; then
+        echo "FAIL dns-gazer $*: exit $got (want $want), stderr:"; sed 's/^/  /' "$tmp/err"
+        fail=$((fail + 1))
+    else
+        echo "ok   dns-gazer $*: $(cat "$tmp/err")"
+    fi
+}
+
+expect 2 "unknown option --no-such-option" --no-such-option
+expect 2 "unknown option -Z" -Z
+expect 2 "option -r needs a value" -r
+expect 2 "option --timeout needs a value" -r "$pcap" --timeout
+expect 2 "no input" -t -
+expect 2 "cannot be used together" -r "$pcap" -i lo
+expect 2 "invalid value \"0\" for --timeout" -r "$pcap" --timeout 0
+expect 2 "invalid value \"abc\" for --max-pending" -r "$pcap" --max-pending abc
+expect 2 "invalid value \"53,70000\" for --ports" -r "$pcap" --ports 53,70000
+expect 2 "invalid value \"53,,\" for --ports" -r "$pcap" --ports 53,,
+expect 2 "unexpected argument" -r "$pcap" stray
+expect 2 "both write to stdout" -r "$pcap" -t - -o -
+expect 2 "bad filter" -r "$pcap" -F "port nonsense"
+expect 1 "cannot read /nonexistent/x.pcap" -r /nonexistent/x.pcap
+expect 1 "cannot read" -r "$top_srcdir/tests/system/errors.sh"
+expect 1 "cannot read stdin" -r -
+expect 1 "cannot open /nonexistent/dir/out" -r "$pcap" -t /nonexistent/dir/out
+expect 1 "no such interface" -i no-such-if0
+
+# -q: nothing at all on stderr for a good run
+"$DNS_GAZER" -r "$pcap" -q -t "$tmp/x" 2>"$tmp/err"
+if [ $? -ne 0 ] || [ -s "$tmp/err" ]; then
+    echo "FAIL -q printed on stderr:"; cat "$tmp/err"; fail=$((fail + 1))
+else
+    echo "ok   -q keeps stderr empty"
+fi
+# -v and -h exit 0 and print on stdout
+for o in -v --version -h --help; do
+    if "$DNS_GAZER" $o >"$tmp/out" 2>&1 && [ -s "$tmp/out" ]; then
+        echo "ok   $o"
+    else
+        echo "FAIL $o"; fail=$((fail + 1))
+    fi
+done
+grep -q "^dns-gazer [0-9]" "$tmp/out" 2>/dev/null || "$DNS_GAZER" -v | grep -q "^dns-gazer [0-9]" ||
+    { echo "FAIL -v format"; fail=$((fail + 1)); }
+
+[ $fail -eq 0 ]
