@@ -18,6 +18,8 @@ bool log_is_quiet(void)
 	return quiet;
 }
 
+static void vlog(const char *level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
 	/* One fprintf-built line so concurrent writers cannot interleave it. */
