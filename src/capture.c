@@ -4,6 +4,7 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ struct capture {
 	capture_cb cb;
 	void *ctx;
 	bool nano;
+	int timeout_ms; /* live: how often timers run when idle */
 };
 
 static struct capture *wrap(pcap_t *p, bool live, bool nano)
@@ -108,6 +110,8 @@ struct capture *capture_open_live(const char *iface, const struct capture_live_o
 	struct capture *c = wrap(p, true, false);
 	if (!c)
 		snprintf(err, errlen, "out of memory");
+	else
+		c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 100;
 	return c;
 }
 
@@ -140,24 +144,60 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 	c->cb(c->ctx, c->linktype, ts_us, data, h->caplen, h->len);
 }
 
-int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), void *ctx,
-                volatile sig_atomic_t *stop, char *err, size_t errlen)
+/*
+ * Live: wait for the capture descriptor ourselves.  libpcap's own blocking
+ * read may never return while no packet arrives (TPACKET_V3 retires no
+ * empty block), which would stall both timers and a SIGTERM.
+ */
+static int run_live(struct capture *c, void (*idle_cb)(void *ctx), void *ctx,
+                    volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
-	c->cb = cb;
-	c->ctx = ctx;
+	char perr[PCAP_ERRBUF_SIZE];
+	int fd = pcap_get_selectable_fd(c->p);
+	if (fd < 0 || pcap_setnonblock(c->p, 1, perr) < 0) {
+		snprintf(err, errlen, "capture cannot be polled: %s", fd < 0 ? "no descriptor" : perr);
+		return -1;
+	}
 	while (!*stop) {
-		int n = pcap_dispatch(c->p, DISPATCH_BATCH, on_packet, (u_char *)c);
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		int r = poll(&pfd, 1, c->timeout_ms);
+		if (r < 0 && errno != EINTR) {
+			snprintf(err, errlen, "capture failed: %s", strerror(errno));
+			return -1;
+		}
+		int n = 0;
+		/* Read even without POLLIN: the kernel may hold a partly filled block. */
+		do {
+			n = pcap_dispatch(c->p, DISPATCH_BATCH, on_packet, (u_char *)c);
+		} while (n == DISPATCH_BATCH && !*stop);
 		if (n == PCAP_ERROR_BREAK)
 			return 1;
 		if (n < 0) {
 			snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p));
 			return -1;
 		}
-		if (n == 0) {
-			if (!c->live)
-				return 0;
-			if (idle_cb)
-				idle_cb(ctx);
+		if (idle_cb)
+			idle_cb(ctx);
+	}
+	return 1;
+}
+
+int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), void *ctx,
+                volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	c->cb = cb;
+	c->ctx = ctx;
+	if (c->live)
+		return run_live(c, idle_cb, ctx, stop, err, errlen);
+	while (!*stop) {
+		int n = pcap_dispatch(c->p, DISPATCH_BATCH, on_packet, (u_char *)c);
+		if (n == 0)
+			return 0; /* end of file */
+		if (n == PCAP_ERROR_BREAK)
+			return 1;
+		if (n < 0) {
+			snprintf(err, errlen, "reading failed: %s", pcap_geterr(c->p));
+			return -1;
 		}
 	}
 	return 1;

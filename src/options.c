@@ -186,7 +186,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 	char sbuf[3];
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: a full restart (glibc, musl and the BSDs), so state left by an
+	 * earlier call, e.g. the rest of "-hR", cannot leak into this one. */
+	optind = 0;
 	for (;;) {
 		idx = -1;
 		c = getopt_long(argc, argv, short_opts, long_opts, &idx);

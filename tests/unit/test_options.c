@@ -1,0 +1,457 @@
+/*
+ * Unit tests for options.c: the command line of DESIGN.md section 2, its
+ * errors, and the default BPF filter (compiled with libpcap and run on
+ * hand-built frames).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+#define MAX_ARGS 64
+
+static struct options o;
+static char err[256];
+
+/* Parse a NULL-terminated list of arguments (after the program name). */
+static enum options_result parse_argv(char **args)
+{
+	static char *argv[MAX_ARGS + 2];
+	int argc = 0;
+	argv[argc++] = (char *)"dns-gazer";
+	for (int i = 0; args[i]; i++) {
+		ck_assert_int_lt(argc, MAX_ARGS);
+		argv[argc++] = args[i];
+	}
+	argv[argc] = NULL;
+	options_defaults(&o);
+	err[0] = '\0';
+	return options_parse(&o, argc, argv, err, sizeof(err));
+}
+
+#define PARSE(...) parse_argv((char *[]){__VA_ARGS__, NULL})
+
+/* An error whose message mentions what. */
+static void assert_error(enum options_result r, const char *what)
+{
+	ck_assert_int_eq(r, OPTIONS_ERROR);
+	ck_assert_msg(err[0] != '\0', "no message");
+	ck_assert_ptr_null(strchr(err, '\n')); /* one line */
+	if (what)
+		ck_assert_msg(strstr(err, what) != NULL, "\"%s\" does not mention %s", err, what);
+}
+
+START_TEST(defaults)
+{
+	options_defaults(&o);
+	ck_assert_uint_eq(o.nfiles, 0);
+	ck_assert_ptr_null(o.iface);
+	ck_assert_ptr_null(o.filter);
+	ck_assert_uint_eq(o.nports, 1);
+	ck_assert_uint_eq(o.ports[0], 53);
+	ck_assert_ptr_null(o.text_path);
+	ck_assert_ptr_null(o.msgpack_path);
+	ck_assert(!o.records);
+	ck_assert(!o.quiet);
+	ck_assert_uint_eq(o.timeout_sec, 60); /* as the original */
+	ck_assert_uint_gt(o.max_pending, 0);
+	ck_assert_str_eq(o.tag_prefix, "dns-gazer");
+	ck_assert(!o.no_promisc);
+
+	/* a minimal command line keeps them */
+	ck_assert_int_eq(PARSE("-r", "x.pcap"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.timeout_sec, 60);
+	ck_assert_uint_eq(o.nports, 1);
+	ck_assert_uint_eq(o.ports[0], 53);
+	ck_assert_str_eq(o.tag_prefix, "dns-gazer");
+}
+END_TEST
+
+START_TEST(short_options)
+{
+	ck_assert_int_eq(PARSE("-r", "a.pcap", "-F", "udp", "-t", "out.txt", "-o", "out.mp", "-R",
+	                       "-q"),
+	                 OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfiles, 1);
+	ck_assert_str_eq(o.files[0], "a.pcap");
+	ck_assert_str_eq(o.filter, "udp");
+	ck_assert_str_eq(o.text_path, "out.txt");
+	ck_assert_str_eq(o.msgpack_path, "out.mp");
+	ck_assert(o.records);
+	ck_assert(o.quiet);
+
+	ck_assert_int_eq(PARSE("-i", "eth0"), OPTIONS_RUN);
+	ck_assert_str_eq(o.iface, "eth0");
+	ck_assert_uint_eq(o.nfiles, 0);
+
+	/* attached values and grouped flags */
+	ck_assert_int_eq(PARSE("-rfile.pcap", "-Rq"), OPTIONS_RUN);
+	ck_assert_str_eq(o.files[0], "file.pcap");
+	ck_assert(o.records && o.quiet);
+}
+END_TEST
+
+START_TEST(long_options)
+{
+	ck_assert_int_eq(PARSE("--read", "a.pcap", "--filter", "port 5353", "--text", "-",
+	                       "--msgpack", "m.out", "--records", "--quiet", "--timeout", "5",
+	                       "--max-pending", "10", "--tag-prefix", "sensor1", "--ports",
+	                       "53,5353"),
+	                 OPTIONS_RUN);
+	ck_assert_str_eq(o.files[0], "a.pcap");
+	ck_assert_str_eq(o.filter, "port 5353");
+	ck_assert_str_eq(o.text_path, "-");
+	ck_assert_str_eq(o.msgpack_path, "m.out");
+	ck_assert(o.records);
+	ck_assert(o.quiet);
+	ck_assert_uint_eq(o.timeout_sec, 5);
+	ck_assert_uint_eq(o.max_pending, 10);
+	ck_assert_str_eq(o.tag_prefix, "sensor1");
+	ck_assert_uint_eq(o.nports, 2);
+
+	ck_assert_int_eq(PARSE("--interface", "any", "--snaplen", "1500", "--buffer-size",
+	                       "1048576", "--no-promisc"),
+	                 OPTIONS_RUN);
+	ck_assert_str_eq(o.iface, "any");
+	ck_assert_int_eq(o.snaplen, 1500);
+	ck_assert_int_eq(o.buffer_size, 1048576);
+	ck_assert(o.no_promisc);
+
+	/* --name=value */
+	ck_assert_int_eq(PARSE("--read=b.pcap", "--timeout=7"), OPTIONS_RUN);
+	ck_assert_str_eq(o.files[0], "b.pcap");
+	ck_assert_uint_eq(o.timeout_sec, 7);
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+	ck_assert_int_eq(PARSE("-h"), OPTIONS_HELP);
+	ck_assert_int_eq(PARSE("--help"), OPTIONS_HELP);
+	ck_assert_int_eq(PARSE("-v"), OPTIONS_VERSION);
+	ck_assert_int_eq(PARSE("--version"), OPTIONS_VERSION);
+	/* without an input: -h and -v need none */
+	ck_assert_int_eq(PARSE("-q", "-h"), OPTIONS_HELP);
+	const char *u = options_usage();
+	ck_assert_ptr_nonnull(u);
+	static const char *const documented[] = {"--read", "--interface", "--msgpack", "--text",
+	                                         "--records", "--version", "--help", "--filter",
+	                                         "--ports", "--timeout", "--max-pending",
+	                                         "--tag-prefix", "--quiet"};
+	for (size_t i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+		ck_assert_msg(strstr(u, documented[i]) != NULL, "usage lacks %s", documented[i]);
+}
+END_TEST
+
+START_TEST(repeated_read_order)
+{
+	ck_assert_int_eq(PARSE("-r", "1.pcap", "--read", "2.pcapng", "-r", "3.pcap", "-r3b",
+	                       "--read=4.pcap"),
+	                 OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfiles, 5);
+	ck_assert_str_eq(o.files[0], "1.pcap");
+	ck_assert_str_eq(o.files[1], "2.pcapng");
+	ck_assert_str_eq(o.files[2], "3.pcap");
+	ck_assert_str_eq(o.files[3], "3b");
+	ck_assert_str_eq(o.files[4], "4.pcap");
+
+	ck_assert_int_eq(PARSE("-r", "-"), OPTIONS_RUN);
+	ck_assert_str_eq(o.files[0], "-");
+	assert_error(PARSE("-r", "-", "-r", "-"), NULL); /* stdin read once */
+}
+END_TEST
+
+START_TEST(too_many_files)
+{
+	char *argv[2 * (OPT_MAX_FILES + 1) + 2];
+	int n = 0;
+	argv[n++] = (char *)"dns-gazer";
+	for (int i = 0; i <= OPT_MAX_FILES; i++) {
+		argv[n++] = (char *)"-r";
+		argv[n++] = (char *)"f.pcap";
+	}
+	argv[n] = NULL;
+	options_defaults(&o);
+	assert_error(options_parse(&o, n, argv, err, sizeof(err)), NULL);
+	/* exactly the maximum is fine */
+	options_defaults(&o);
+	ck_assert_int_eq(options_parse(&o, n - 2, argv, err, sizeof(err)), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfiles, OPT_MAX_FILES);
+}
+END_TEST
+
+START_TEST(ports_list)
+{
+	ck_assert_int_eq(PARSE("-r", "f", "--ports", "53,5353,5355"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nports, 3);
+	ck_assert_uint_eq(o.ports[0], 53);
+	ck_assert_uint_eq(o.ports[1], 5353);
+	ck_assert_uint_eq(o.ports[2], 5355);
+
+	ck_assert_int_eq(PARSE("-r", "f", "--ports", "1,65535"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nports, 2);
+	ck_assert_uint_eq(o.ports[0], 1);
+	ck_assert_uint_eq(o.ports[1], 65535);
+
+	/* the last --ports wins, it does not add to the default */
+	ck_assert_int_eq(PARSE("-r", "f", "--ports", "5353"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nports, 1);
+	ck_assert_uint_eq(o.ports[0], 5353);
+}
+END_TEST
+
+START_TEST(ports_bad)
+{
+	static const char *const bad[] = {"0", "65536", "-1", "abc", "", ",", "53,abc", "53,0",
+	                                  "53;5353", "53 ", " 53", "5x", "99999999999999999999",
+	                                  "53,65536", "0x35"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum options_result r = PARSE("-r", "f", "--ports", (char *)bad[i]);
+		ck_assert_msg(r == OPTIONS_ERROR, "--ports \"%s\" accepted", bad[i]);
+		assert_error(r, "--ports");
+	}
+	/* more ports than the table holds */
+	char many[512] = "";
+	for (int i = 0; i <= OPT_MAX_PORTS; i++) {
+		char p[16];
+		snprintf(p, sizeof(p), "%s%d", i ? "," : "", 1000 + i);
+		strcat(many, p);
+	}
+	assert_error(PARSE("-r", "f", "--ports", many), "--ports");
+	/* exactly the maximum is fine */
+	char *last = strrchr(many, ',');
+	*last = '\0';
+	ck_assert_int_eq(PARSE("-r", "f", "--ports", many), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nports, OPT_MAX_PORTS);
+	ck_assert_uint_eq(o.ports[OPT_MAX_PORTS - 1], 1000 + OPT_MAX_PORTS - 1);
+}
+END_TEST
+
+START_TEST(bad_numbers)
+{
+	static const char *const bad[] = {"0", "-5", "abc", "", "10x", "1.5", " 5", "+5",
+	                                  "99999999999999999999999"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum options_result r = PARSE("-r", "f", "--timeout", (char *)bad[i]);
+		ck_assert_msg(r == OPTIONS_ERROR, "--timeout \"%s\" accepted", bad[i]);
+		assert_error(r, "--timeout");
+		r = PARSE("-r", "f", "--max-pending", (char *)bad[i]);
+		ck_assert_msg(r == OPTIONS_ERROR, "--max-pending \"%s\" accepted", bad[i]);
+		assert_error(r, "--max-pending");
+	}
+	/* the value is named too */
+	assert_error(PARSE("-r", "f", "--timeout", "soon"), "soon");
+	ck_assert_int_eq(PARSE("-r", "f", "--timeout", "1"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.timeout_sec, 1);
+	ck_assert_int_eq(PARSE("-r", "f", "--max-pending", "1"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.max_pending, 1);
+}
+END_TEST
+
+START_TEST(unknown_option)
+{
+	assert_error(PARSE("-r", "f", "--bogus"), "--bogus");
+	assert_error(PARSE("-r", "f", "-Z"), "-Z");
+	assert_error(PARSE("-Z", "-r", "f"), "-Z");
+	assert_error(PARSE("--bogus=1", "-r", "f"), "--bogus");
+	/* a stray argument */
+	assert_error(PARSE("-r", "f", "extra"), "extra");
+}
+END_TEST
+
+START_TEST(missing_value)
+{
+	assert_error(PARSE("-r"), "-r");
+	assert_error(PARSE("-r", "f", "-t"), "-t");
+	assert_error(PARSE("-r", "f", "--timeout"), "--timeout");
+	assert_error(PARSE("-r", "f", "--ports"), "--ports");
+	assert_error(PARSE("-i"), "-i");
+}
+END_TEST
+
+START_TEST(input_combinations)
+{
+	assert_error(PARSE("-r", "f", "-i", "eth0"), NULL);
+	assert_error(PARSE("-i", "eth0", "-r", "f"), NULL);
+	assert_error(PARSE("-q"), "input");
+	assert_error(parse_argv((char *[]){NULL}), NULL);
+	/* -t - and -o - would interleave on stdout */
+	assert_error(PARSE("-r", "f", "-t", "-", "-o", "-"), NULL);
+	ck_assert_int_eq(PARSE("-r", "f", "-t", "-", "-o", "x.mp"), OPTIONS_RUN);
+	ck_assert_int_eq(PARSE("-r", "f", "-t", "x.txt", "-o", "-"), OPTIONS_RUN);
+}
+END_TEST
+
+/*
+ * options_parse() can be called more than once in a process (tests, a
+ * configuration reload): leftovers of an earlier call must not leak in,
+ * e.g. the rest of a flag group after -h or -v stopped the scan.
+ */
+START_TEST(parse_twice)
+{
+	ck_assert_int_eq(PARSE("-hR"), OPTIONS_HELP);
+	ck_assert_int_eq(PARSE("-r", "f"), OPTIONS_RUN);
+	ck_assert(!o.records);
+	ck_assert_uint_eq(o.nfiles, 1);
+
+	ck_assert_int_eq(PARSE("-vqR"), OPTIONS_VERSION);
+	ck_assert_int_eq(PARSE("-r", "g", "-t", "-"), OPTIONS_RUN);
+	ck_assert(!o.quiet);
+	ck_assert(!o.records);
+	ck_assert_str_eq(o.files[0], "g");
+}
+END_TEST
+
+/* ------------------------------------------------------------ default filter */
+
+/* Ethernet + optional VLAN tags + IPv4 + UDP to dport, as a frame. */
+static size_t build_frame(uint8_t *f, int tags, unsigned sport, unsigned dport, unsigned proto)
+{
+	size_t n = 0;
+	memset(f, 0, 128);
+	n = 12;
+	for (int i = 0; i < tags; i++) {
+		f[n++] = i == 0 && tags == 2 ? 0x88 : 0x81;
+		f[n++] = i == 0 && tags == 2 ? 0xA8 : 0x00;
+		f[n++] = 0x00;
+		f[n++] = (uint8_t)(10 + i);
+	}
+	f[n++] = 0x08;
+	f[n++] = 0x00;
+	size_t ip = n;
+	f[n++] = 0x45;
+	f[n++] = 0;
+	f[n++] = 0;
+	f[n++] = 20 + 8 + 4;
+	n += 4;
+	f[n++] = 64;
+	f[n++] = (uint8_t)proto;
+	n += 2;
+	memcpy(f + n, "\xc0\x00\x02\x01\xc0\x00\x02\x35", 8);
+	n += 8;
+	ck_assert_uint_eq(n - ip, 20);
+	f[n++] = (uint8_t)(sport >> 8);
+	f[n++] = (uint8_t)sport;
+	f[n++] = (uint8_t)(dport >> 8);
+	f[n++] = (uint8_t)dport;
+	f[n++] = 0;
+	f[n++] = 12;
+	n += 2;
+	n += 4; /* payload */
+	return n;
+}
+
+/* Compile expr for linktype and run it on frame f. */
+static bool filter_matches(const char *expr, int linktype, const uint8_t *f, size_t n)
+{
+	pcap_t *p = pcap_open_dead(linktype, 65535);
+	ck_assert_ptr_nonnull(p);
+	struct bpf_program prog;
+	ck_assert_msg(pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0,
+	              "filter \"%s\": %s", expr, pcap_geterr(p));
+	struct pcap_pkthdr h;
+	memset(&h, 0, sizeof(h));
+	h.caplen = h.len = (bpf_u_int32)n;
+	bool m = pcap_offline_filter(&prog, &h, f) != 0;
+	pcap_freecode(&prog);
+	pcap_close(p);
+	return m;
+}
+
+START_TEST(default_filter_ethernet)
+{
+	char buf[1024];
+	ck_assert_int_eq(PARSE("-r", "f", "--ports", "53,5353"), OPTIONS_RUN);
+	ck_assert_int_eq(options_default_filter(&o, DLT_EN10MB, buf, sizeof(buf)), 0);
+	uint8_t f[128];
+	for (int tags = 0; tags <= 2; tags++) {
+		size_t n = build_frame(f, tags, 40000, 53, 17);
+		ck_assert_msg(filter_matches(buf, DLT_EN10MB, f, n), "%d tags, dport 53: %s", tags, buf);
+		n = build_frame(f, tags, 5353, 40000, 17);
+		ck_assert_msg(filter_matches(buf, DLT_EN10MB, f, n), "%d tags, sport 5353", tags);
+		n = build_frame(f, tags, 40000, 80, 17);
+		ck_assert_msg(!filter_matches(buf, DLT_EN10MB, f, n), "%d tags, port 80", tags);
+		n = build_frame(f, tags, 40000, 5355, 17);
+		ck_assert_msg(!filter_matches(buf, DLT_EN10MB, f, n), "%d tags, port 5355", tags);
+	}
+	/* TCP on a DNS port is captured too (port, not udp port) */
+	size_t n = build_frame(f, 0, 40000, 53, 6);
+	ck_assert(filter_matches(buf, DLT_EN10MB, f, n));
+}
+END_TEST
+
+START_TEST(default_filter_other_links)
+{
+	char buf[1024];
+	ck_assert_int_eq(PARSE("-r", "f", "--ports", "53,5353"), OPTIONS_RUN);
+	ck_assert_int_eq(options_default_filter(&o, DLT_RAW, buf, sizeof(buf)), 0);
+	/* no VLAN branches off Ethernet */
+	ck_assert_ptr_null(strstr(buf, "vlan"));
+	uint8_t f[128];
+	size_t n = build_frame(f, 0, 40000, 5353, 17);
+	ck_assert(filter_matches(buf, DLT_RAW, f + 14, n - 14));
+	n = build_frame(f, 0, 40000, 54, 17);
+	ck_assert(!filter_matches(buf, DLT_RAW, f + 14, n - 14));
+	ck_assert_int_eq(options_default_filter(&o, DLT_LINUX_SLL, buf, sizeof(buf)), 0);
+	ck_assert_ptr_null(strstr(buf, "vlan"));
+	pcap_t *p = pcap_open_dead(DLT_LINUX_SLL, 65535);
+	struct bpf_program prog;
+	ck_assert_int_eq(pcap_compile(p, &prog, buf, 1, PCAP_NETMASK_UNKNOWN), 0);
+	pcap_freecode(&prog);
+	pcap_close(p);
+
+	/* the default configuration: port 53 */
+	options_defaults(&o);
+	ck_assert_int_eq(options_default_filter(&o, DLT_NULL, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "port 53");
+}
+END_TEST
+
+START_TEST(default_filter_buffer_too_small)
+{
+	char buf[8];
+	options_defaults(&o);
+	ck_assert_int_eq(options_default_filter(&o, DLT_EN10MB, buf, sizeof(buf)), -1);
+	/* all 32 five-digit ports fit a reasonable buffer */
+	o.nports = OPT_MAX_PORTS;
+	for (size_t i = 0; i < OPT_MAX_PORTS; i++)
+		o.ports[i] = (uint16_t)(60000 + i);
+	char big[8192];
+	ck_assert_int_eq(options_default_filter(&o, DLT_EN10MB, big, sizeof(big)), 0);
+	ck_assert_ptr_nonnull(strstr(big, "60031"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, short_options);
+	tcase_add_test(tc, long_options);
+	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, repeated_read_order);
+	tcase_add_test(tc, too_many_files);
+	tcase_add_test(tc, ports_list);
+	tcase_add_test(tc, ports_bad);
+	tcase_add_test(tc, bad_numbers);
+	tcase_add_test(tc, unknown_option);
+	tcase_add_test(tc, missing_value);
+	tcase_add_test(tc, input_combinations);
+	tcase_add_test(tc, parse_twice);
+	tcase_add_test(tc, default_filter_ethernet);
+	tcase_add_test(tc, default_filter_other_links);
+	tcase_add_test(tc, default_filter_buffer_too_small);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

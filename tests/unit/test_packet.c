@@ -1,0 +1,773 @@
+/*
+ * Unit tests for packet.c: hand-built frames for every supported link type
+ * (Ethernet with 802.1Q/802.1ad, Linux SLL and SLL2, BSD null/loop, raw IP),
+ * IPv4 (RFC 791), IPv6 and its extension headers (RFC 8200), UDP (RFC 768).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <pcap/dlt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "packet.h"
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+
+/* A frame under construction. */
+struct fb {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void fb_u8(struct fb *f, unsigned v)
+{
+	ck_assert_uint_lt(f->n, sizeof(f->b));
+	f->b[f->n++] = (uint8_t)v;
+}
+
+static void fb_u16(struct fb *f, unsigned v)
+{
+	fb_u8(f, (v >> 8) & 0xFF);
+	fb_u8(f, v & 0xFF);
+}
+
+static void fb_u32(struct fb *f, uint32_t v)
+{
+	fb_u16(f, v >> 16);
+	fb_u16(f, v & 0xFFFF);
+}
+
+static void fb_bytes(struct fb *f, const void *p, size_t n)
+{
+	ck_assert_uint_le(f->n + n, sizeof(f->b));
+	memcpy(f->b + f->n, p, n);
+	f->n += n;
+}
+
+static const uint8_t SRC4[4] = {192, 0, 2, 1};
+static const uint8_t DST4[4] = {198, 51, 100, 53};
+static const uint8_t SRC6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+static const uint8_t DST6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53};
+/* a DNS header's worth of payload */
+static const uint8_t PAYLOAD[12] = {0xAB, 0xCD, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+
+#define SPORT 40000
+#define DPORT 53
+
+static void fb_eth(struct fb *f, unsigned ethertype)
+{
+	static const uint8_t macs[12] = {0, 1, 2, 3, 4, 5, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf};
+	fb_bytes(f, macs, sizeof(macs));
+	fb_u16(f, ethertype);
+}
+
+/* IPv4 header: ihl in 32-bit words (options are zero bytes). */
+static void fb_ipv4(struct fb *f, unsigned ihl, unsigned total, unsigned frag, unsigned proto)
+{
+	fb_u8(f, 0x40 | (ihl & 0x0F));
+	fb_u8(f, 0);        /* DSCP/ECN */
+	fb_u16(f, total);
+	fb_u16(f, 0x1234);  /* identification */
+	fb_u16(f, frag);
+	fb_u8(f, 64);       /* TTL */
+	fb_u8(f, proto);
+	fb_u16(f, 0);       /* checksum */
+	fb_bytes(f, SRC4, 4);
+	fb_bytes(f, DST4, 4);
+	for (unsigned i = 5; i < ihl; i++)
+		fb_u32(f, 0x01010101); /* NOP options */
+}
+
+static void fb_ipv6(struct fb *f, unsigned plen, unsigned next)
+{
+	fb_u32(f, 0x60000000u); /* version 6, no class or label */
+	fb_u16(f, plen);
+	fb_u8(f, next);
+	fb_u8(f, 64);
+	fb_bytes(f, SRC6, 16);
+	fb_bytes(f, DST6, 16);
+}
+
+static void fb_udp(struct fb *f, unsigned ulen)
+{
+	fb_u16(f, SPORT);
+	fb_u16(f, DPORT);
+	fb_u16(f, ulen);
+	fb_u16(f, 0);
+}
+
+/* IPv4 + UDP + PAYLOAD with consistent lengths. */
+static void fb_udp4(struct fb *f)
+{
+	fb_ipv4(f, 5, 20 + 8 + sizeof(PAYLOAD), 0, 17);
+	fb_udp(f, 8 + sizeof(PAYLOAD));
+	fb_bytes(f, PAYLOAD, sizeof(PAYLOAD));
+}
+
+static void fb_udp6(struct fb *f)
+{
+	fb_ipv6(f, 8 + sizeof(PAYLOAD), 17);
+	fb_udp(f, 8 + sizeof(PAYLOAD));
+	fb_bytes(f, PAYLOAD, sizeof(PAYLOAD));
+}
+
+struct res {
+	enum pkt_status st;
+	struct pkt p;
+	size_t off; /* payload offset in the frame */
+};
+
+/*
+ * Decode the first caplen bytes of f from a heap copy of exactly that size
+ * (valgrind then sees any read past the capture).
+ */
+static struct res decode_cap(int dlt, const struct fb *f, size_t caplen)
+{
+	struct res r;
+	uint8_t *frame = malloc(caplen ? caplen : 1);
+	ck_assert_ptr_nonnull(frame);
+	memcpy(frame, f->b, caplen);
+	memset(&r.p, 0, sizeof(r.p));
+	r.st = pkt_decode(dlt, frame, caplen, &r.p);
+	r.off = SIZE_MAX;
+	if (r.st == PKT_OK) {
+		ck_assert(r.p.payload >= frame && r.p.payload <= frame + caplen);
+		r.off = (size_t)(r.p.payload - frame);
+		ck_assert_uint_le(r.off + r.p.len, caplen);
+		r.p.payload = NULL; /* dangling after free */
+	}
+	free(frame);
+	return r;
+}
+
+static struct res decode(int dlt, const struct fb *f)
+{
+	return decode_cap(dlt, f, f->n);
+}
+
+/* An OK result carrying PAYLOAD at offset off over IPv4 or IPv6. */
+static void assert_udp(const struct res *r, const struct fb *f, size_t off, int family)
+{
+	ck_assert_msg(r->st == PKT_OK, "status %s", pkt_status_str(r->st));
+	ck_assert_uint_eq(r->p.proto, 17);
+	ck_assert_uint_eq(r->p.sport, SPORT);
+	ck_assert_uint_eq(r->p.dport, DPORT);
+	ck_assert_uint_eq(r->off, off);
+	ck_assert_uint_eq(r->p.len, sizeof(PAYLOAD));
+	ck_assert_mem_eq(f->b + r->off, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert(!r->p.truncated);
+	ck_assert_uint_eq(r->p.src.family, family);
+	ck_assert_uint_eq(r->p.dst.family, family);
+	char a[NET_ADDR_TEXT_MAX], b[NET_ADDR_TEXT_MAX];
+	net_addr_format(&r->p.src, a);
+	net_addr_format(&r->p.dst, b);
+	if (family == 4) {
+		ck_assert_str_eq(a, "192.0.2.1");
+		ck_assert_str_eq(b, "198.51.100.53");
+	} else {
+		ck_assert_str_eq(a, "2001:db8::1");
+		ck_assert_str_eq(b, "2001:db8::53");
+	}
+}
+
+START_TEST(ethernet_ipv4_udp)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 8, 4);
+}
+END_TEST
+
+START_TEST(ethernet_ipv6_udp)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x86DD);
+	fb_udp6(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 40 + 8, 6);
+}
+END_TEST
+
+START_TEST(vlan_8021q)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x8100);
+	fb_u16(&f, 0x2064); /* PCP 1, VLAN 100 */
+	fb_u16(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 18 + 20 + 8, 4);
+
+	f.n = 0;
+	fb_eth(&f, 0x8100);
+	fb_u16(&f, 0x0FFF);
+	fb_u16(&f, 0x86DD);
+	fb_udp6(&f);
+	r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 18 + 40 + 8, 6);
+}
+END_TEST
+
+/* 802.1ad: the service tag (0x88a8) then the customer tag (0x8100). */
+START_TEST(vlan_qinq)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x88A8);
+	fb_u16(&f, 0x000A);
+	fb_u16(&f, 0x8100);
+	fb_u16(&f, 0x0014);
+	fb_u16(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 22 + 20 + 8, 4);
+}
+END_TEST
+
+START_TEST(vlan_too_many_tags)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x8100);
+	for (int i = 0; i < 40; i++) {
+		fb_u16(&f, (unsigned)i);
+		fb_u16(&f, 0x8100);
+	}
+	fb_u16(&f, 1);
+	fb_u16(&f, 0x0800);
+	fb_udp4(&f);
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_VLAN_DEPTH);
+
+	/* a tag cut short */
+	f.n = 0;
+	fb_eth(&f, 0x8100);
+	fb_u16(&f, 1);
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_LINK_SHORT);
+}
+END_TEST
+
+START_TEST(not_ip_and_short_links)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0806); /* ARP */
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_NOT_IP);
+
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	ck_assert_int_eq(decode_cap(DLT_EN10MB, &f, 13).st, PKT_LINK_SHORT);
+	ck_assert_int_eq(decode_cap(DLT_EN10MB, &f, 0).st, PKT_LINK_SHORT);
+	ck_assert_int_eq(decode_cap(DLT_LINUX_SLL, &f, 10).st, PKT_LINK_SHORT);
+	ck_assert_int_eq(decode_cap(DLT_LINUX_SLL2, &f, 10).st, PKT_LINK_SHORT);
+	ck_assert_int_eq(decode_cap(DLT_NULL, &f, 3).st, PKT_LINK_SHORT);
+}
+END_TEST
+
+START_TEST(unsupported_link)
+{
+	struct fb f = {.n = 0};
+	fb_udp4(&f);
+	ck_assert_int_eq(decode(105 /* DLT_IEEE802_11 */, &f).st, PKT_LINK_UNSUPPORTED);
+	ck_assert(!pkt_linktype_supported(105));
+	ck_assert(pkt_linktype_supported(DLT_EN10MB));
+	ck_assert(pkt_linktype_supported(DLT_LINUX_SLL));
+	ck_assert(pkt_linktype_supported(DLT_LINUX_SLL2));
+	ck_assert(pkt_linktype_supported(DLT_NULL));
+	ck_assert(pkt_linktype_supported(DLT_LOOP));
+	ck_assert(pkt_linktype_supported(DLT_RAW));
+}
+END_TEST
+
+/* Linux cooked v1: type, ARPHRD, address length, 8 address bytes, protocol. */
+START_TEST(linux_sll)
+{
+	struct fb f = {.n = 0};
+	fb_u16(&f, 0);      /* to us */
+	fb_u16(&f, 1);      /* ARPHRD_ETHER */
+	fb_u16(&f, 6);
+	fb_bytes(&f, "\x00\x11\x22\x33\x44\x55\x00\x00", 8);
+	fb_u16(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(113, &f);
+	assert_udp(&r, &f, 16 + 20 + 8, 4);
+
+	/* a VLAN tag inside the cooked header's protocol */
+	f.n = 14;
+	fb_u16(&f, 0x8100);
+	fb_u16(&f, 5);
+	fb_u16(&f, 0x86DD);
+	fb_udp6(&f);
+	r = decode(DLT_LINUX_SLL, &f);
+	assert_udp(&r, &f, 20 + 40 + 8, 6);
+}
+END_TEST
+
+/* Linux cooked v2: protocol, reserved, ifindex, ARPHRD, type, address length, address. */
+START_TEST(linux_sll2)
+{
+	struct fb f = {.n = 0};
+	fb_u16(&f, 0x86DD);
+	fb_u16(&f, 0);
+	fb_u32(&f, 3);
+	fb_u16(&f, 1);
+	fb_u8(&f, 4); /* outgoing */
+	fb_u8(&f, 6);
+	fb_bytes(&f, "\x00\x11\x22\x33\x44\x55\x00\x00", 8);
+	fb_udp6(&f);
+	struct res r = decode(276, &f);
+	assert_udp(&r, &f, 20 + 40 + 8, 6);
+
+	f.b[0] = 0x08;
+	f.b[1] = 0x00;
+	f.n = 20;
+	fb_udp4(&f);
+	r = decode(DLT_LINUX_SLL2, &f);
+	assert_udp(&r, &f, 20 + 20 + 8, 4);
+}
+END_TEST
+
+/* DLT_NULL: the address family in the capturing host's byte order. */
+START_TEST(bsd_null_both_orders)
+{
+	struct fb f = {.n = 0};
+	fb_bytes(&f, "\x02\x00\x00\x00", 4); /* AF_INET, little-endian host */
+	fb_udp4(&f);
+	struct res r = decode(DLT_NULL, &f);
+	assert_udp(&r, &f, 4 + 28, 4);
+
+	f.n = 0;
+	fb_bytes(&f, "\x00\x00\x00\x02", 4); /* AF_INET, big-endian host */
+	fb_udp4(&f);
+	r = decode(DLT_NULL, &f);
+	assert_udp(&r, &f, 4 + 28, 4);
+
+	/* AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD) or 30 (macOS) */
+	static const char *const v6[] = {"\x18\x00\x00\x00", "\x00\x00\x00\x18", "\x1c\x00\x00\x00",
+	                                 "\x00\x00\x00\x1c", "\x1e\x00\x00\x00", "\x00\x00\x00\x1e"};
+	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+		f.n = 0;
+		fb_bytes(&f, v6[i], 4);
+		fb_udp6(&f);
+		r = decode(DLT_NULL, &f);
+		assert_udp(&r, &f, 4 + 48, 6);
+	}
+
+	f.n = 0;
+	fb_bytes(&f, "\x07\x00\x00\x00", 4); /* some other family */
+	fb_udp4(&f);
+	ck_assert_int_eq(decode(DLT_NULL, &f).st, PKT_NOT_IP);
+}
+END_TEST
+
+/* DLT_LOOP: like DLT_NULL but always in network byte order. */
+START_TEST(bsd_loop)
+{
+	struct fb f = {.n = 0};
+	fb_bytes(&f, "\x00\x00\x00\x02", 4);
+	fb_udp4(&f);
+	struct res r = decode(DLT_LOOP, &f);
+	assert_udp(&r, &f, 4 + 28, 4);
+}
+END_TEST
+
+START_TEST(raw_ip)
+{
+	struct fb f = {.n = 0};
+	fb_udp4(&f);
+	struct res r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 28, 4);
+
+	f.n = 0;
+	fb_udp6(&f);
+	r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 48, 6);
+
+	f.n = 0;
+	fb_udp4(&f);
+	f.b[0] = 0x55; /* version 5 */
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_NOT_IP);
+	ck_assert_int_ne(decode_cap(DLT_RAW, &f, 0).st, PKT_OK);
+}
+END_TEST
+
+/* RFC 8200: hop-by-hop, destination options, then an atomic fragment
+ * header (offset 0, M = 0, RFC 6946) before UDP. */
+START_TEST(ipv6_extension_headers)
+{
+	struct fb f = {.n = 0};
+	fb_ipv6(&f, 8 + 8 + 8 + 8 + sizeof(PAYLOAD), 0);
+	fb_u8(&f, 60); /* hop-by-hop: next = destination options */
+	fb_u8(&f, 0);
+	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6); /* PadN */
+	fb_u8(&f, 44); /* destination options: next = fragment */
+	fb_u8(&f, 0);
+	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	fb_u8(&f, 17); /* fragment: next = UDP */
+	fb_u8(&f, 0);
+	fb_u16(&f, 0x0000);
+	fb_u32(&f, 0xCAFEBABE);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	struct res r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 40 + 24 + 8, 6);
+}
+END_TEST
+
+START_TEST(ipv6_longer_options_routing_ah)
+{
+	/* hop-by-hop of 16 bytes (length 1), routing header (43) of 24 bytes,
+	 * AH (51) with payload length 4: (4 + 2) * 4 = 24 bytes */
+	struct fb f = {.n = 0};
+	fb_ipv6(&f, 16 + 24 + 24 + 8 + sizeof(PAYLOAD), 0);
+	fb_u8(&f, 43);
+	fb_u8(&f, 1);
+	for (int i = 0; i < 14; i++)
+		fb_u8(&f, 0);
+	fb_u8(&f, 51);
+	fb_u8(&f, 2);
+	for (int i = 0; i < 22; i++)
+		fb_u8(&f, 0xEE);
+	fb_u8(&f, 17);
+	fb_u8(&f, 4);
+	for (int i = 0; i < 22; i++)
+		fb_u8(&f, 0xAA);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	struct res r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 40 + 64 + 8, 6);
+}
+END_TEST
+
+START_TEST(ipv6_fragment)
+{
+	/* first fragment: offset 0, M = 1 */
+	struct fb f = {.n = 0};
+	fb_ipv6(&f, 8 + 8 + sizeof(PAYLOAD), 44);
+	fb_u8(&f, 17);
+	fb_u8(&f, 0);
+	fb_u16(&f, 0x0001);
+	fb_u32(&f, 1);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+
+	/* a later fragment: offset 185 (x 8 bytes), M = 0 */
+	f.b[40 + 2] = (185 << 3) >> 8;
+	f.b[40 + 3] = (185 << 3) & 0xFF;
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+}
+END_TEST
+
+START_TEST(ipv6_bad)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x86DD);
+	fb_udp4(&f); /* version 4 behind the IPv6 ethertype */
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_IPV6_BAD);
+
+	/* header cut short */
+	f.n = 0;
+	fb_udp6(&f);
+	ck_assert_int_eq(decode_cap(DLT_RAW, &f, 39).st, PKT_IPV6_BAD);
+
+	/* extension header running past the packet */
+	f.n = 0;
+	fb_ipv6(&f, 8, 60);
+	fb_u8(&f, 17);
+	fb_u8(&f, 4); /* claims 40 bytes */
+	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV6_BAD);
+}
+END_TEST
+
+START_TEST(ipv6_extension_chain_too_long)
+{
+	struct fb f = {.n = 0};
+	enum { N = 64 };
+	fb_ipv6(&f, N * 8 + 8 + sizeof(PAYLOAD), 60);
+	for (int i = 0; i < N; i++) {
+		fb_u8(&f, i == N - 1 ? 17 : 60);
+		fb_u8(&f, 0);
+		fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	}
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV6_EXT_DEPTH);
+}
+END_TEST
+
+START_TEST(ipv4_fragments)
+{
+	struct fb f = {.n = 0};
+	fb_ipv4(&f, 5, 20 + 8 + sizeof(PAYLOAD), 0x2000, 17); /* MF */
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+
+	f.b[6] = 0x00; /* offset 185, no MF: the last fragment */
+	f.b[7] = 185;
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+
+	f.b[6] = 0x40; /* DF only: a whole datagram */
+	f.b[7] = 0x00;
+	struct res r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 28, 4);
+}
+END_TEST
+
+START_TEST(tcp_and_other_protocols)
+{
+	struct fb f = {.n = 0};
+	fb_ipv4(&f, 5, 20 + 20, 0, 6);
+	fb_u16(&f, SPORT);
+	fb_u16(&f, DPORT);
+	for (int i = 0; i < 16; i++)
+		fb_u8(&f, 0);
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP);
+
+	f.n = 0;
+	fb_ipv6(&f, 20, 6);
+	fb_u16(&f, SPORT);
+	fb_u16(&f, DPORT);
+	for (int i = 0; i < 16; i++)
+		fb_u8(&f, 0);
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP);
+
+	/* TCP behind an IPv6 destination options header */
+	f.n = 0;
+	fb_ipv6(&f, 8 + 20, 60);
+	fb_u8(&f, 6);
+	fb_u8(&f, 0);
+	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	for (int i = 0; i < 20; i++)
+		fb_u8(&f, 0);
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP);
+
+	f.n = 0;
+	fb_ipv4(&f, 5, 20 + 8, 0, 1); /* ICMP */
+	fb_bytes(&f, "\x08\x00\x00\x00\x00\x00\x00\x00", 8);
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_OTHER_PROTO);
+}
+END_TEST
+
+START_TEST(ipv4_bad_headers)
+{
+	for (unsigned ihl = 0; ihl < 5; ihl++) {
+		struct fb f = {.n = 0};
+		fb_udp4(&f);
+		f.b[0] = (uint8_t)(0x40 | ihl);
+		ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
+		fb_eth(&f, 0); /* any trailing bytes change nothing */
+		ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
+	}
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0800);
+	fb_udp6(&f); /* version 6 behind the IPv4 ethertype */
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_IPV4_BAD);
+
+	/* total length smaller than the header */
+	f.n = 0;
+	fb_ipv4(&f, 5, 19, 0, 17);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
+
+	/* header cut by the capture */
+	f.n = 0;
+	fb_udp4(&f);
+	ck_assert_int_eq(decode_cap(DLT_RAW, &f, 19).st, PKT_IPV4_BAD);
+
+	/* IHL 15 (60 bytes) but only 40 captured */
+	f.n = 0;
+	fb_ipv4(&f, 5, 60, 0, 17);
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	f.b[0] = 0x4F;
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
+}
+END_TEST
+
+START_TEST(ipv4_options)
+{
+	struct fb f = {.n = 0};
+	fb_ipv4(&f, 6, 24 + 8 + sizeof(PAYLOAD), 0, 17);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	struct res r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 24 + 8, 4);
+
+	f.n = 0;
+	fb_ipv4(&f, 15, 60 + 8 + sizeof(PAYLOAD), 0, 17);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 60 + 8, 4);
+}
+END_TEST
+
+/* IPv4 claims more than was captured: decoded as far as it goes, flagged. */
+START_TEST(ipv4_truncated_by_capture)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 5, 20 + 8 + 100, 0, 17);
+	fb_udp(&f, 8 + 100);
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD)); /* 12 of the 100 bytes */
+	struct res r = decode(DLT_EN10MB, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert(r.p.truncated);
+	ck_assert_uint_eq(r.off, 42);
+	ck_assert_uint_eq(r.p.len, sizeof(PAYLOAD));
+
+	/* a complete packet cut by the snap length inside the payload */
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	fb_udp4(&f);
+	r = decode_cap(DLT_EN10MB, &f, f.n - 5);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert(r.p.truncated);
+	ck_assert_uint_eq(r.p.len, sizeof(PAYLOAD) - 5);
+
+	/* IPv6 payload length larger than captured */
+	f.n = 0;
+	fb_ipv6(&f, 8 + 500, 17);
+	fb_udp(&f, 8 + 500);
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert(r.p.truncated);
+	ck_assert_uint_eq(r.p.len, sizeof(PAYLOAD));
+}
+END_TEST
+
+/* Ethernet pads short frames to 60 bytes: the payload ends where UDP says. */
+START_TEST(ethernet_padding_ignored)
+{
+	static const uint8_t small[4] = {1, 2, 3, 4};
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 5, 20 + 8 + 4, 0, 17);
+	fb_udp(&f, 8 + 4);
+	fb_bytes(&f, small, 4);
+	while (f.n < 60)
+		fb_u8(&f, 0xEE);
+	struct res r = decode(DLT_EN10MB, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert(!r.p.truncated);
+	ck_assert_uint_eq(r.off, 42);
+	ck_assert_uint_eq(r.p.len, 4);
+
+	/* IPv6 the same way, with padding beyond the payload length */
+	f.n = 0;
+	fb_eth(&f, 0x86DD);
+	fb_ipv6(&f, 8 + 4, 17);
+	fb_udp(&f, 8 + 4);
+	fb_bytes(&f, small, 4);
+	for (int i = 0; i < 10; i++)
+		fb_u8(&f, 0xEE);
+	r = decode(DLT_EN10MB, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert(!r.p.truncated);
+	ck_assert_uint_eq(r.p.len, 4);
+
+	/* the UDP length shorter than the IP payload: UDP wins */
+	f.n = 0;
+	fb_ipv4(&f, 5, 20 + 8 + 10, 0, 17);
+	fb_udp(&f, 8 + 4);
+	fb_bytes(&f, PAYLOAD, 10);
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.len, 4);
+	ck_assert(!r.p.truncated);
+
+	/* the UDP length longer than the IP payload: the IP packet ends it */
+	f.n = 0;
+	fb_ipv4(&f, 5, 20 + 8 + 10, 0, 17);
+	fb_udp(&f, 8 + 40);
+	fb_bytes(&f, PAYLOAD, 12); /* two bytes beyond the IP packet */
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.len, 10);
+}
+END_TEST
+
+START_TEST(udp_bad)
+{
+	struct fb f = {.n = 0};
+	fb_ipv4(&f, 5, 20 + 8 + sizeof(PAYLOAD), 0, 17);
+	fb_udp(&f, 7); /* shorter than its own header */
+	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_UDP_BAD);
+	f.b[20 + 4] = 0;
+	f.b[20 + 5] = 0;
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_UDP_BAD);
+
+	/* length 8: an empty datagram is fine */
+	f.b[20 + 5] = 8;
+	struct res r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.len, 0);
+
+	/* UDP header cut short by the IP total length and by the capture */
+	f.n = 0;
+	fb_ipv4(&f, 5, 20 + 4, 0, 17);
+	fb_udp(&f, 8 + sizeof(PAYLOAD));
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_UDP_BAD);
+	f.n = 0;
+	fb_udp4(&f);
+	ck_assert_int_eq(decode_cap(DLT_RAW, &f, 20 + 6).st, PKT_UDP_BAD);
+}
+END_TEST
+
+START_TEST(status_names)
+{
+	ck_assert_str_eq(pkt_status_str(PKT_FRAGMENT), "fragment");
+	ck_assert_str_eq(pkt_status_str(PKT_IPV4_BAD), "ipv4_bad");
+	for (int i = 0; i < PKT__COUNT; i++) {
+		ck_assert_ptr_nonnull(pkt_status_str((enum pkt_status)i));
+		for (int j = i + 1; j < PKT__COUNT; j++)
+			ck_assert_str_ne(pkt_status_str((enum pkt_status)i),
+			                 pkt_status_str((enum pkt_status)j));
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("packet");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, ethernet_ipv4_udp);
+	tcase_add_test(tc, ethernet_ipv6_udp);
+	tcase_add_test(tc, vlan_8021q);
+	tcase_add_test(tc, vlan_qinq);
+	tcase_add_test(tc, vlan_too_many_tags);
+	tcase_add_test(tc, not_ip_and_short_links);
+	tcase_add_test(tc, unsupported_link);
+	tcase_add_test(tc, linux_sll);
+	tcase_add_test(tc, linux_sll2);
+	tcase_add_test(tc, bsd_null_both_orders);
+	tcase_add_test(tc, bsd_loop);
+	tcase_add_test(tc, raw_ip);
+	tcase_add_test(tc, ipv6_extension_headers);
+	tcase_add_test(tc, ipv6_longer_options_routing_ah);
+	tcase_add_test(tc, ipv6_fragment);
+	tcase_add_test(tc, ipv6_bad);
+	tcase_add_test(tc, ipv6_extension_chain_too_long);
+	tcase_add_test(tc, ipv4_fragments);
+	tcase_add_test(tc, tcp_and_other_protocols);
+	tcase_add_test(tc, ipv4_bad_headers);
+	tcase_add_test(tc, ipv4_options);
+	tcase_add_test(tc, ipv4_truncated_by_capture);
+	tcase_add_test(tc, ethernet_padding_ignored);
+	tcase_add_test(tc, udp_bad);
+	tcase_add_test(tc, status_names);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
