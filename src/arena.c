@@ -33,7 +33,7 @@ void arena_free(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
-	/* Keep the oldest regular-sized block: the common message fits in it. */
+	/* Keep one regular-sized block (the newest): the common message fits in it. */
 	struct arena_block *keep = NULL;
 	struct arena_block *b = a->head;
 	while (b) {

@@ -75,6 +75,8 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, en
 {
 	size_t pos = r->pos;
 	bool bad_rdata = false;
+	if (pos == r->len)
+		return DNS_MSG_TRUNCATED_RR; /* the header counted more than was sent */
 	if (dns_name_unpack(r->base, r->len, &pos, wire, wlen) != DNS_NAME_OK)
 		return sec == DNS_SEC_QUESTION ? DNS_MSG_BAD_QUESTION : DNS_MSG_BAD_NAME;
 	r->pos = pos;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,9 @@
 #define EXIT_USAGE 2
 #define MAX_SINKS 4
 
+/* Set by signal handlers, acted on by the main loop. */
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stats_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -28,28 +31,72 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
+static void on_stats_signal(int sig)
+{
+	(void)sig;
+	stats_requested = 1;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a signal must end the capture's wait at once */
+	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_stats_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	/* Log files to reopen come with the log directory sink; until then a
+	 * logrotate HUP must not kill the sensor and lose pending queries. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed pipe shows up as EPIPE on write, handled in on_frame(). */
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* What the capture callbacks need. */
+struct run_ctx {
+	struct gazer *gazer;
+	struct sink *const *sinks;
+	size_t nsinks;
+	const struct stats *stats;
+};
+
+/* Stop when the reader of stdout has gone, as tcpdump does. */
+static void check_sinks(const struct run_ctx *rc)
+{
+	for (size_t i = 0; i < rc->nsinks; i++)
+		if (rc->sinks[i]->last_errno == EPIPE)
+			stop_requested = 1;
+}
+
+static void check_signals(const struct run_ctx *rc)
+{
+	if (stats_requested) {
+		stats_requested = 0;
+		stats_write(rc->stats, stderr);
+	}
 }
 
 static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, size_t caplen,
                      size_t wirelen)
 {
-	gazer_frame(ctx, linktype, ts_us, data, caplen, wirelen);
+	struct run_ctx *rc = ctx;
+	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
+	check_sinks(rc);
+	check_signals(rc);
 }
 
 static void on_idle(void *ctx)
 {
+	struct run_ctx *rc = ctx;
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
-	gazer_tick(ctx, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+	gazer_tick(rc->gazer, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+	check_sinks(rc);
+	check_signals(rc);
 }
 
 /* Install -F or the default filter for this capture's link type. */
@@ -71,10 +118,14 @@ static int apply_filter(struct capture *c, const struct options *o, char *err, s
  * Filter and run one capture; returns 0, 1 (runtime failure) or
  * EXIT_USAGE (a filter that does not compile is a bad option).
  */
-static int run_capture(struct capture *c, const struct options *o, struct gazer *g,
-                       struct stats *st)
+static int run_capture(struct capture *c, const struct options *o, struct run_ctx *g,
+                       struct stats *st, const char *what)
 {
 	char err[512];
+	if (!pkt_linktype_supported(capture_linktype(c))) {
+		log_error("%s: link type %d is not supported", what, capture_linktype(c));
+		return 1;
+	}
 	if (apply_filter(c, o, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return EXIT_USAGE;
@@ -92,7 +143,7 @@ static int run_capture(struct capture *c, const struct options *o, struct gazer 
 	return 0;
 }
 
-static int run_inputs(const struct options *o, struct gazer *g, struct stats *st)
+static int run_inputs(const struct options *o, struct run_ctx *g, struct stats *st)
 {
 	char err[512];
 	if (o->iface) {
@@ -103,7 +154,7 @@ static int run_inputs(const struct options *o, struct gazer *g, struct stats *st
 			log_error("%s", err);
 			return 1;
 		}
-		int rc = run_capture(c, o, g, st);
+		int rc = run_capture(c, o, g, st, o->iface);
 		capture_close(c);
 		return rc;
 	}
@@ -113,7 +164,7 @@ static int run_inputs(const struct options *o, struct gazer *g, struct stats *st
 			log_error("%s", err);
 			return 1;
 		}
-		int rc = run_capture(c, o, g, st);
+		int rc = run_capture(c, o, g, st, o->files[i]);
 		capture_close(c);
 		if (rc)
 			return rc;
@@ -152,12 +203,16 @@ static int close_sinks(struct sink **sinks, size_t n)
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct sink *s = sinks[i];
-		uint64_t lost = s->errors;
 		const char *name = s->name; /* the path in argv, or a literal */
+		int flushed = s->ops->flush(s);
+		uint64_t lost = s->errors;
 		int first_errno = s->last_errno;
-		int close_rc = s->ops->close(s); /* frees s */
-		if (lost || close_rc < 0) {
-			log_error("writing to %s failed (%s); %llu events lost", name,
+		int closed = s->ops->close(s); /* frees s */
+		if (first_errno == EPIPE && lost == 0)
+			continue; /* the reader left: not a failure of ours */
+		if (lost || flushed < 0 || closed < 0) {
+			/* Buffered bytes lost at flush are not counted per event. */
+			log_error("writing to %s failed: %s (%llu events lost, or more)", name,
 			          first_errno ? strerror(first_errno) : "error", (unsigned long long)lost);
 			rc = 1;
 		}
@@ -209,7 +264,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	install_signals();
-	int rc = run_inputs(&o, g, &st);
+	struct run_ctx ctx = {.gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = &st};
+	int rc = run_inputs(&o, &ctx, &st);
 	gazer_drain(g);
 	gazer_free(g);
 	if (close_sinks(sinks, nsinks))

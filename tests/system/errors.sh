@@ -40,6 +40,8 @@ expect 1 "cannot read" -r "$top_srcdir/tests/system/errors.sh"
 expect 1 "cannot read stdin" -r -
 expect 1 "cannot open /nonexistent/dir/out" -r "$pcap" -t /nonexistent/dir/out
 expect 1 "no such interface" -i no-such-if0
+expect 1 "link type 147 is not supported" -r "$top_srcdir/tests/pcap/core/link-user0.pcap"
+expect 1 "writing to /dev/full failed: No space left on device" -r "$pcap" -t /dev/full
 
 # -q: nothing at all on stderr for a good run
 "$DNS_GAZER" -r "$pcap" -q -t "$tmp/x" 2>"$tmp/err"

@@ -128,6 +128,8 @@ def main():
     write_pcap(os.path.join(out, "ipv6-ext.pcap"), DLT_EN10MB, ipv6_ext())
     for fname, (lt, pkts) in links().items():
         write_pcap(os.path.join(out, fname), lt, pkts)
+    # a link type dns-gazer does not decode (LINKTYPE_USER0): one clear error
+    write_pcap(os.path.join(out, "link-user0.pcap"), 147, pairing()[:1])
     # pcapng with nanosecond timestamps: the same first transaction as pairing
     write_pcapng(os.path.join(out, "pairing-first.pcapng"), DLT_EN10MB, pairing()[:2])
 
