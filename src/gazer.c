@@ -223,5 +223,9 @@ void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *fr
 		g->stats->not_dns_port++;
 		return;
 	}
+	if (p.proto == PKT_PROTO_TCP) {
+		g->stats->tcp_segments++; /* reassembly comes with tcp_reasm */
+		return;
+	}
 	gazer_message(g, &p, ts_us);
 }

@@ -60,6 +60,27 @@ static enum pkt_status decode_udp(struct wire_rd *r, struct pkt *out, bool trunc
 	return PKT_OK;
 }
 
+static enum pkt_status decode_tcp(struct wire_rd *r, struct pkt *out, bool truncated)
+{
+	out->sport = wire_u16(r);
+	out->dport = wire_u16(r);
+	out->tcp_seq = wire_u32(r);
+	wire_skip(r, 4); /* ack */
+	uint8_t off = wire_u8(r);
+	out->tcp_flags = wire_u8(r);
+	size_t hlen = (size_t)(off >> 4) * 4;
+	if (!wire_rd_ok(r) || hlen < 20)
+		return PKT_TCP_BAD;
+	wire_skip(r, hlen - 14); /* window, checksum, urgent pointer, options */
+	if (!wire_rd_ok(r))
+		return PKT_TCP_BAD;
+	out->proto = PROTO_TCP;
+	out->payload = r->base + r->pos;
+	out->len = wire_rd_left(r);
+	out->truncated = truncated;
+	return PKT_OK;
+}
+
 /* Dispatch on the transport protocol with r positioned at its header. */
 static enum pkt_status decode_transport(struct wire_rd *r, uint8_t proto, struct pkt *out,
                                         bool truncated)
@@ -68,10 +89,33 @@ static enum pkt_status decode_transport(struct wire_rd *r, uint8_t proto, struct
 	case PROTO_UDP:
 		return decode_udp(r, out, truncated);
 	case PROTO_TCP:
-		return PKT_TCP;
+		return decode_tcp(r, out, truncated);
 	default:
 		return PKT_OTHER_PROTO;
 	}
+}
+
+enum pkt_status pkt_decode_transport(uint8_t proto, const uint8_t *data, size_t len,
+                                     struct pkt *out)
+{
+	struct wire_rd r;
+	wire_rd_init(&r, data, len);
+	out->truncated = false;
+	return decode_transport(&r, proto, out, false);
+}
+
+/* Describe a fragment whose data starts at r's position. */
+static enum pkt_status fragment(struct wire_rd *r, struct pkt *out, uint32_t id,
+                                uint32_t offset, bool more, uint8_t proto, bool truncated)
+{
+	out->frag.id = id;
+	out->frag.offset = offset;
+	out->frag.more = more;
+	out->frag.proto = proto;
+	out->payload = r->base + r->pos;
+	out->len = wire_rd_left(r);
+	out->truncated = truncated;
+	return PKT_FRAGMENT;
 }
 
 /* Limit r to the first n bytes from its position; note if fewer were captured. */
@@ -90,7 +134,7 @@ static enum pkt_status decode_ipv4(struct wire_rd *r, struct pkt *out)
 	uint8_t vihl = wire_u8(r);
 	wire_skip(r, 1);
 	uint16_t total = wire_u16(r);
-	wire_skip(r, 2);
+	uint16_t ident = wire_u16(r);
 	uint16_t frag = wire_u16(r);
 	wire_skip(r, 1);
 	uint8_t proto = wire_u8(r);
@@ -109,7 +153,8 @@ static enum pkt_status decode_ipv4(struct wire_rd *r, struct pkt *out)
 	net_addr_set4(&out->src, src);
 	net_addr_set4(&out->dst, dst);
 	if (frag & 0x3FFF) /* MF set or a non-zero offset */
-		return PKT_FRAGMENT;
+		return fragment(r, out, ident, (uint32_t)(frag & 0x1FFF) * 8, (frag & 0x2000) != 0,
+		                proto, truncated);
 	return decode_transport(r, proto, out, truncated);
 }
 
@@ -153,9 +198,10 @@ static enum pkt_status decode_ipv6(struct wire_rd *r, struct pkt *out)
 			uint8_t nh = wire_u8(r);
 			wire_skip(r, 1);
 			uint16_t offm = wire_u16(r);
-			wire_skip(r, 4);
-			if (wire_rd_ok(r) && (offm & 0xFFF9) != 0)
-				return PKT_FRAGMENT; /* not an atomic fragment (RFC 6946) */
+			uint32_t id = wire_u32(r);
+			if (wire_rd_ok(r) && (offm & 0xFFF9) != 0) /* not atomic (RFC 6946) */
+				return fragment(r, out, id, (uint32_t)(offm & 0xFFF8), (offm & 1) != 0, nh,
+				                truncated);
 			next = nh;
 		} else {
 			break;
@@ -277,7 +323,7 @@ const char *pkt_status_str(enum pkt_status s)
 		[PKT_IPV6_BAD] = "ipv6_bad",
 		[PKT_IPV6_EXT_DEPTH] = "ipv6_ext_depth",
 		[PKT_FRAGMENT] = "fragment",
-		[PKT_TCP] = "tcp",
+		[PKT_TCP_BAD] = "tcp_bad",
 		[PKT_OTHER_PROTO] = "other_proto",
 		[PKT_UDP_BAD] = "udp_bad",
 	};

@@ -19,12 +19,14 @@ void stats_write(const struct stats *s, FILE *fp)
 		line(fp, "pcap", "received", s->pcap_recv);
 		line(fp, "pcap", "dropped", s->pcap_drop);
 	}
-	line(fp, "", "udp_payloads", s->pkt[PKT_OK]);
+	line(fp, "", "payloads", s->pkt[PKT_OK]);
 	for (int i = 1; i < PKT__COUNT; i++)
 		if (s->pkt[i])
 			line(fp, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
 	if (s->not_dns_port)
 		line(fp, "skipped", "not_dns_port", s->not_dns_port);
+	if (s->tcp_segments)
+		line(fp, "skipped", "tcp_segments", s->tcp_segments);
 	if (s->truncated)
 		line(fp, "", "truncated_frames", s->truncated);
 	line(fp, "dns", "queries", s->queries);

@@ -16,7 +16,8 @@ struct stats {
 	uint64_t packets;                 /* frames read */
 	uint64_t bytes;                   /* captured bytes read */
 	uint64_t pkt[PKT__COUNT];         /* by decode status; [PKT_OK] = UDP payloads */
-	uint64_t not_dns_port;            /* UDP with neither port a DNS port */
+	uint64_t not_dns_port;            /* UDP/TCP with neither port a DNS port */
+	uint64_t tcp_segments;            /* DNS over TCP, not decoded yet */
 	uint64_t truncated;               /* frames cut short by the snap length */
 	uint64_t dns[DNS_MSG__COUNT];     /* by parse status; [DNS_MSG_OK] = clean */
 	uint64_t queries, replies;        /* messages logged */

@@ -134,7 +134,7 @@ static struct res decode_cap(int dlt, const struct fb *f, size_t caplen)
 	memset(&r.p, 0, sizeof(r.p));
 	r.st = pkt_decode(dlt, frame, caplen, &r.p);
 	r.off = SIZE_MAX;
-	if (r.st == PKT_OK) {
+	if (r.st == PKT_OK || r.st == PKT_FRAGMENT) {
 		ck_assert(r.p.payload >= frame && r.p.payload <= frame + caplen);
 		r.off = (size_t)(r.p.payload - frame);
 		ck_assert_uint_le(r.off + r.p.len, caplen);
@@ -453,12 +453,22 @@ START_TEST(ipv6_fragment)
 	fb_u32(&f, 1);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
 	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+	struct res r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_FRAGMENT);
+	ck_assert_uint_eq(r.p.frag.id, 1);
+	ck_assert_uint_eq(r.p.frag.offset, 0);
+	ck_assert(r.p.frag.more);
+	ck_assert_uint_eq(r.p.frag.proto, 17);
+	ck_assert_uint_eq(r.off, 48); /* the data starts with the UDP header */
+	ck_assert_uint_eq(r.p.len, 8 + sizeof(PAYLOAD));
 
 	/* a later fragment: offset 185 (x 8 bytes), M = 0 */
 	f.b[40 + 2] = (185 << 3) >> 8;
 	f.b[40 + 3] = (185 << 3) & 0xFF;
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_FRAGMENT);
+	ck_assert_uint_eq(r.p.frag.offset, 185 * 8);
+	ck_assert(!r.p.frag.more);
 }
 END_TEST
 
@@ -506,46 +516,87 @@ START_TEST(ipv4_fragments)
 	fb_ipv4(&f, 5, 20 + 8 + sizeof(PAYLOAD), 0x2000, 17); /* MF */
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
 	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+	struct res r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_FRAGMENT);
+	ck_assert(r.p.frag.more);
+	ck_assert_uint_eq(r.p.frag.offset, 0);
+	ck_assert_uint_eq(r.p.frag.proto, 17);
+	ck_assert_uint_eq(r.off, 20);
 
 	f.b[6] = 0x00; /* offset 185, no MF: the last fragment */
 	f.b[7] = 185;
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_FRAGMENT);
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_FRAGMENT);
+	ck_assert(!r.p.frag.more);
+	ck_assert_uint_eq(r.p.frag.offset, 185 * 8);
 
 	f.b[6] = 0x40; /* DF only: a whole datagram */
 	f.b[7] = 0x00;
-	struct res r = decode(DLT_RAW, &f);
+	r = decode(DLT_RAW, &f);
 	assert_udp(&r, &f, 28, 4);
 }
 END_TEST
 
+/* A TCP header with data offset doff (32-bit words) and flags; 4 payload bytes. */
+static void fb_tcp(struct fb *f, unsigned doff, uint8_t flags)
+{
+	fb_u16(f, SPORT);
+	fb_u16(f, DPORT);
+	fb_u32(f, 0x01020304); /* seq */
+	fb_u32(f, 0);          /* ack */
+	fb_u8(f, (uint8_t)(doff << 4));
+	fb_u8(f, flags);
+	for (int i = 0; i < 6; i++) /* window, checksum, urgent */
+		fb_u8(f, 0);
+	for (unsigned i = 5; i < doff; i++)
+		fb_u32(f, 0x01010101); /* NOP options */
+	fb_bytes(f, "\x00\x02\xAB\xCD", 4);
+}
+
 START_TEST(tcp_and_other_protocols)
 {
 	struct fb f = {.n = 0};
-	fb_ipv4(&f, 5, 20 + 20, 0, 6);
-	fb_u16(&f, SPORT);
-	fb_u16(&f, DPORT);
-	for (int i = 0; i < 16; i++)
-		fb_u8(&f, 0);
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP);
+	fb_ipv4(&f, 5, 20 + 20 + 4, 0, 6);
+	fb_tcp(&f, 5, PKT_TCP_ACK);
+	struct res r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.proto, PKT_PROTO_TCP);
+	ck_assert_uint_eq(r.p.sport, SPORT);
+	ck_assert_uint_eq(r.p.dport, DPORT);
+	ck_assert_uint_eq(r.p.tcp_seq, 0x01020304);
+	ck_assert_uint_eq(r.p.tcp_flags, PKT_TCP_ACK);
+	ck_assert_uint_eq(r.off, 40);
+	ck_assert_uint_eq(r.p.len, 4);
 
+	/* options (data offset 8) are skipped; SYN seen */
 	f.n = 0;
-	fb_ipv6(&f, 20, 6);
-	fb_u16(&f, SPORT);
-	fb_u16(&f, DPORT);
-	for (int i = 0; i < 16; i++)
-		fb_u8(&f, 0);
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP);
+	fb_ipv6(&f, 32 + 4, 6);
+	fb_tcp(&f, 8, PKT_TCP_SYN);
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.off, 40 + 32);
+	ck_assert_uint_eq(r.p.tcp_flags, PKT_TCP_SYN);
 
 	/* TCP behind an IPv6 destination options header */
 	f.n = 0;
-	fb_ipv6(&f, 8 + 20, 60);
+	fb_ipv6(&f, 8 + 20 + 4, 60);
 	fb_u8(&f, 6);
 	fb_u8(&f, 0);
 	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
-	for (int i = 0; i < 20; i++)
-		fb_u8(&f, 0);
-	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP);
+	fb_tcp(&f, 5, PKT_TCP_FIN | PKT_TCP_ACK);
+	r = decode(DLT_RAW, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.proto, PKT_PROTO_TCP);
+	ck_assert_uint_eq(r.p.len, 4);
+
+	/* data offset under 5, or past the segment */
+	f.n = 0;
+	fb_ipv4(&f, 5, 20 + 20 + 4, 0, 6);
+	fb_tcp(&f, 5, 0);
+	f.b[20 + 12] = 0x40;
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP_BAD);
+	f.b[20 + 12] = 0xF0;
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TCP_BAD);
 
 	f.n = 0;
 	fb_ipv4(&f, 5, 20 + 8, 0, 1); /* ICMP */
