@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dns_rdata.h"
+#include "dns_types.h"
 #include "tbuf.h"
 #include "wire.h"
 
@@ -70,8 +71,26 @@ static void flag(struct dns_msg *m, enum dns_msg_status s)
 }
 
 /* Read one question or RR at r->pos into rr; returns a status. */
-static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, enum dns_section sec,
-                                     struct dns_rr *rr, uint8_t *wire, size_t *wlen)
+/*
+ * The message's OPT record (RFC 6891 6.1.1: in the additional section,
+ * owned by the root, at most one) becomes m->edns instead of a record.
+ * Returns a status for the record, or DNS_MSG_OK with *taken set.
+ */
+static enum dns_msg_status take_opt(struct dns_parser *p, struct dns_msg *m,
+                                    const struct dns_rr *rr, const uint8_t *rdata, size_t rdlen,
+                                    bool *taken)
+{
+	int rc = dns_edns_parse(&m->edns, rr->rclass, rr->ttl, rdata, rdlen, &p->arena, p->scratch,
+	                        DNS_RDATA_TEXT_MAX);
+	*taken = true;
+	if (rc < 0)
+		return DNS_MSG_NO_MEMORY;
+	return rc ? DNS_MSG_BAD_RDATA : DNS_MSG_OK;
+}
+
+static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, struct dns_msg *m,
+                                     enum dns_section sec, struct dns_rr *rr, uint8_t *wire,
+                                     size_t *wlen, bool *taken)
 {
 	size_t pos = r->pos;
 	bool bad_rdata = false;
@@ -92,6 +111,9 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, en
 		wire_skip(r, rdlen);
 		if (!wire_rd_ok(r))
 			return DNS_MSG_TRUNCATED_RR;
+		if (rr->type == DNS_T_OPT && sec == DNS_SEC_ADDITIONAL && *wlen == 1 &&
+		    !m->edns.present)
+			return take_opt(p, m, rr, r->base + off, rdlen, taken);
 		enum dns_rdata_form form;
 		rr->data = render_rdata(p, rr->type, r->base, r->len, off, rdlen, &form);
 		if (!rr->data)
@@ -139,9 +161,16 @@ enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size
 				goto done;
 			}
 			struct dns_rr *rr = &m->rr[m->nrr];
-			enum dns_msg_status s = parse_one(&r, p, (enum dns_section)sec, rr, wire, &wlen);
+			bool taken = false;
+			enum dns_msg_status s =
+			    parse_one(&r, p, m, (enum dns_section)sec, rr, wire, &wlen, &taken);
 			if (s == DNS_MSG_NO_MEMORY)
 				return m->status = s;
+			if (taken) {
+				if (s != DNS_MSG_OK)
+					flag(m, s);
+				continue;
+			}
 			if (s != DNS_MSG_OK && s != DNS_MSG_BAD_RDATA) {
 				if (s == DNS_MSG_BAD_QUESTION && m->nrr == 0)
 					return m->status = s;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "dns_edns.h"
 #include "dns_name.h"
 
 #define DNS_HEADER_LEN 12
@@ -59,6 +60,7 @@ struct dns_msg {
 	size_t nrr;
 	enum dns_msg_status status; /* first problem met (OK if none) */
 	bool malformed;       /* status != OK but the message was kept */
+	struct dns_edns edns; /* from the OPT record, which is not in rr[] */
 	/* first question in wire form, for pairing */
 	bool has_question;
 	uint8_t qname[DNS_NAME_MAXWIRE];
@@ -71,9 +73,11 @@ static inline bool dns_msg_is_reply(const struct dns_msg *m)
 	return (m->flags & DNS_FLAG_QR) != 0;
 }
 
+/* The full rcode: 4 header bits, extended by EDNS (RFC 6891 6.1.3). */
 static inline unsigned dns_msg_rcode(const struct dns_msg *m)
 {
-	return m->flags & 0x000Fu;
+	unsigned ext = m->edns.present ? (unsigned)m->edns.ext_rcode << 4 : 0;
+	return ext | (m->flags & 0x000Fu);
 }
 
 static inline unsigned dns_msg_opcode(const struct dns_msg *m)

@@ -3,6 +3,7 @@
 
 #include "event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "dns_types.h"
@@ -61,6 +62,53 @@ static void record_map(const struct emitter *e, const struct dns_rr *rr)
 	e->ops->map_end(e->ctx);
 }
 
+/* Number of EDNS fields written by edns_fields(). */
+static size_t edns_count(const struct dns_edns *d)
+{
+	size_t n = 3; /* do, udp_size, version */
+	for (int f = 0; f < EDNS_F__COUNT; f++)
+		n += d->opt[f] != NULL;
+	return n;
+}
+
+static void put_bool(const struct emitter *e, const char *k, bool v)
+{
+	e->ops->key(e->ctx, k);
+	e->ops->boolean(e->ctx, v);
+}
+
+/*
+ * The EDNS fields in alphabetical order, each key prefixed (flat record
+ * events use "edns_", the tx event's nested map none).
+ */
+static void edns_fields(const struct emitter *e, const struct dns_edns *d, const char *prefix)
+{
+	char k[32];
+	/* option names sort around "do": cookie < do < ecs ... */
+	for (int f = 0; f < EDNS_F__COUNT; f++) {
+		if (f == EDNS_F_ECS) {
+			snprintf(k, sizeof(k), "%sdo", prefix);
+			put_bool(e, k, d->dnssec_ok);
+		}
+		if (d->opt[f]) {
+			snprintf(k, sizeof(k), "%s%s", prefix, dns_edns_field_str((enum edns_field)f));
+			put_str(e, k, d->opt[f]);
+		}
+	}
+	snprintf(k, sizeof(k), "%sudp_size", prefix);
+	put_uint(e, k, d->udp_size);
+	snprintf(k, sizeof(k), "%sversion", prefix);
+	put_uint(e, k, d->version);
+}
+
+static void edns_map(const struct emitter *e, const char *k, const struct dns_edns *d)
+{
+	e->ops->key(e->ctx, k);
+	e->ops->map_begin(e->ctx, edns_count(d));
+	edns_fields(e, d, "");
+	e->ops->map_end(e->ctx);
+}
+
 static void record_array(const struct emitter *e, const char *k, const struct dns_msg *m)
 {
 	e->ops->key(e->ctx, k);
@@ -74,7 +122,8 @@ void event_tx(const struct emitter *e, const struct tx_view *tx)
 {
 	const struct dns_msg *q = tx->query, *r = tx->reply;
 	bool malformed = (q && q->malformed) || (r && r->malformed);
-	size_t n = 7 + (malformed ? 1 : 0) + (q ? 2 : 0) + (r ? 3 : 0) + (q && r ? 1 : 0);
+	size_t n = 7 + (malformed ? 1 : 0) + (q ? 2 : 0) + (r ? 3 : 0) + (q && r ? 1 : 0) +
+	           (q && q->edns.present) + (r && r->edns.present);
 
 	e->ops->map_begin(e->ctx, n);
 	put_str(e, "client_addr", tx->client);
@@ -86,11 +135,15 @@ void event_tx(const struct emitter *e, const struct tx_view *tx)
 	put_str(e, "proto", proto_str(tx->proto));
 	if (q) {
 		record_array(e, "query", q);
+		if (q->edns.present)
+			edns_map(e, "query_edns", &q->edns);
 		put_usec(e, "query_ts", tx->query_us);
 	}
 	if (r) {
 		put_rcode(e, r);
 		record_array(e, "reply", r);
+		if (r->edns.present)
+			edns_map(e, "reply_edns", &r->edns);
 		put_usec(e, "reply_ts", tx->reply_us);
 	}
 	if (q && r)
@@ -108,7 +161,7 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	char tbuf[16], cbuf[16];
 	const struct dns_msg *m = reply ? tx->reply : tx->query;
 	bool q = rr->section == DNS_SEC_QUESTION;
-	size_t n = 12 + (q ? 0 : 2) + (reply ? 1 : 0);
+	size_t n = 12 + (q ? 0 : 2) + (reply ? 1 : 0) + (m->edns.present ? edns_count(&m->edns) : 0);
 
 	e->ops->map_begin(e->ctx, n);
 	put_str(e, "class", dns_class_str(rr->rclass, cbuf));
@@ -116,6 +169,8 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	put_uint(e, "client_port", tx->client_port);
 	if (!q)
 		put_str(e, "data", rr->data);
+	if (m->edns.present)
+		edns_fields(e, &m->edns, "edns_");
 	put_str(e, "msg_type", reply ? "reply" : "query");
 	put_str(e, "name", rr->name);
 	put_str(e, "proto", proto_str(tx->proto));

@@ -57,6 +57,24 @@ void tbuf_base64(struct tbuf *b, const uint8_t *p, size_t n)
 	}
 }
 
+void tbuf_quoted(struct tbuf *b, const uint8_t *p, size_t n)
+{
+	tbuf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if (ch < 0x20 || ch > 0x7E) {
+			char e[4] = {'\\', (char)('0' + ch / 100), (char)('0' + ch / 10 % 10),
+			             (char)('0' + ch % 10)};
+			tbuf_put(b, e, 4);
+		} else {
+			if (ch == '"' || ch == '\\')
+				tbuf_putc(b, '\\');
+			tbuf_putc(b, (char)ch);
+		}
+	}
+	tbuf_putc(b, '"');
+}
+
 long tbuf_finish(struct tbuf *b)
 {
 	if (b->cap == 0)

@@ -61,6 +61,12 @@ void tbuf_hex(struct tbuf *b, const uint8_t *p, size_t n);
 /* Append n bytes as RFC 4648 base64 (with padding). */
 void tbuf_base64(struct tbuf *b, const uint8_t *p, size_t n);
 
+/*
+ * Append n bytes as a quoted character-string (RFC 1035 5.1): " and \ are
+ * escaped with a backslash, bytes outside 0x20-0x7e as \DDD.
+ */
+void tbuf_quoted(struct tbuf *b, const uint8_t *p, size_t n);
+
 /* NUL-terminate; returns the length, or -1 if anything was dropped. */
 long tbuf_finish(struct tbuf *b);
 
