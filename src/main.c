@@ -102,7 +102,7 @@ static void on_idle(void *ctx)
 /* Install -F or the default filter for this capture's link type. */
 static int apply_filter(struct capture *c, const struct options *o, char *err, size_t errlen)
 {
-	char def[2048];
+	char def[8192];
 	const char *expr = o->filter;
 	if (!expr) {
 		if (options_default_filter(o, capture_linktype(c), def, sizeof(def)) < 0) {

@@ -252,6 +252,13 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 	return check_combination(o, err, errlen);
 }
 
+/*
+ * Besides the DNS ports, the filter keeps what may carry DNS further in:
+ * IP fragments (later ones have no ports), GRE, IP-in-IP, VXLAN, Geneve
+ * and, on Ethernet, PPPoE and MPLS; dns-gazer's own decoder then checks
+ * the ports of the inner packet.  BPF's "vlan" shifts every offset after
+ * it, so the tagged branches come last, one per depth.
+ */
 int options_default_filter(const struct options *o, int linktype, char *buf, size_t len)
 {
 	char ports[OPT_MAX_PORTS * 16] = "";
@@ -259,12 +266,17 @@ int options_default_filter(const struct options *o, int linktype, char *buf, siz
 	for (size_t i = 0; i < o->nports; i++)
 		n += (size_t)snprintf(ports + n, sizeof(ports) - n, "%sport %u", i ? " or " : "",
 		                      o->ports[i]);
+	char level[OPT_MAX_PORTS * 16 + 512];
+	snprintf(level, sizeof(level),
+	         "%s or (ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] = 44)"
+	         " or (ip and (ip proto 47 or ip proto 4 or ip proto 41)) or (ip6 and (ip6[6] = 47 or ip6[6] = 4 or ip6[6] = 41))"
+	         " or (udp and (udp dst port 4789 or udp dst port 6081))%s",
+	         ports, linktype == DLT_EN10MB ? " or ether proto 0x8864 or ether proto 0x8847"
+	                                         " or ether proto 0x8848" : "");
 	int w;
-	/* BPF's "vlan" shifts every later offset, so each depth gets its own branch. */
 	if (linktype == DLT_EN10MB)
-		w = snprintf(buf, len, "(%s) or (vlan and ((%s) or (vlan and (%s))))", ports, ports,
-		             ports);
+		w = snprintf(buf, len, "%s or (vlan and (%s or (vlan and (%s))))", level, level, level);
 	else
-		w = snprintf(buf, len, "%s", ports);
+		w = snprintf(buf, len, "%s", level);
 	return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }

@@ -24,9 +24,32 @@
 #define PROTO_HIP 139
 #define PROTO_SHIM6 140
 
+#define ETHERTYPE_PPPOE_SESSION 0x8864
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MULTI 0x8848
+#define ETHERTYPE_TEB 0x6558        /* transparent Ethernet bridging */
+#define ETHERTYPE_ERSPAN_2 0x88BE   /* ERSPAN type I (no sequence) and II */
+#define ETHERTYPE_ERSPAN_3 0x22EB
+#define ETHERTYPE_PPP 0x880B        /* PPTP's enhanced GRE */
+
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
+
+#define PROTO_IPIP 4
+#define PROTO_IPV6_IN_IP 41
+#define PROTO_GRE 47
+
+#define PORT_VXLAN 4789
+#define PORT_GENEVE 6081
+
 #define MAX_VLAN_TAGS 8
+#define MAX_TUNNELS 4 /* nested encapsulations followed */
+#define MAX_MPLS_LABELS 16
 #define MAX_IPV6_EXT 16
 
+#ifndef DLT_PPP_SERIAL
+#define DLT_PPP_SERIAL 50
+#endif
 #ifndef DLT_IPV4
 #define DLT_IPV4 228
 #endif
@@ -43,6 +66,39 @@
 #define BSD_AF_INET6_FREEBSD 28
 #define BSD_AF_INET6_DARWIN 30
 
+static enum pkt_status decode_ethernet(struct wire_rd *r, struct pkt *out);
+static enum pkt_status decode_ethertype(struct wire_rd *r, uint16_t type, struct pkt *out);
+static enum pkt_status decode_ipv4(struct wire_rd *r, struct pkt *out);
+static enum pkt_status decode_ipv6(struct wire_rd *r, struct pkt *out);
+
+/* Count one more encapsulation; false when there are too many. */
+static bool enter_tunnel(struct pkt *out)
+{
+	return ++out->tunnels <= MAX_TUNNELS;
+}
+
+/* VXLAN (RFC 7348): 8-byte header, then an Ethernet frame. */
+static enum pkt_status decode_vxlan(struct wire_rd *r, struct pkt *out)
+{
+	uint8_t flags = wire_u8(r);
+	wire_skip(r, 7);
+	if (!wire_rd_ok(r) || !(flags & 0x08)) /* the I flag: a valid VNI */
+		return PKT_TUNNEL_BAD;
+	return decode_ethernet(r, out);
+}
+
+/* Geneve (RFC 8926): header, options, then the protocol it names. */
+static enum pkt_status decode_geneve(struct wire_rd *r, struct pkt *out)
+{
+	uint8_t verlen = wire_u8(r);
+	wire_skip(r, 1);
+	uint16_t proto = wire_u16(r);
+	wire_skip(r, 4 + (size_t)(verlen & 0x3F) * 4); /* VNI, reserved, options */
+	if (!wire_rd_ok(r) || (verlen >> 6) != 0)
+		return PKT_TUNNEL_BAD;
+	return proto == ETHERTYPE_TEB ? decode_ethernet(r, out) : decode_ethertype(r, proto, out);
+}
+
 static enum pkt_status decode_udp(struct wire_rd *r, struct pkt *out, bool truncated)
 {
 	out->sport = wire_u16(r);
@@ -53,6 +109,11 @@ static enum pkt_status decode_udp(struct wire_rd *r, struct pkt *out, bool trunc
 		return PKT_UDP_BAD;
 	size_t avail = wire_rd_left(r);
 	size_t want = (size_t)ulen - 8;
+	if ((out->dport == PORT_VXLAN || out->dport == PORT_GENEVE) && enter_tunnel(out)) {
+		struct wire_rd inner = *r;
+		inner.len = r->pos + (want < avail ? want : avail);
+		return out->dport == PORT_VXLAN ? decode_vxlan(&inner, out) : decode_geneve(&inner, out);
+	}
 	out->proto = PROTO_UDP;
 	out->payload = r->base + r->pos;
 	out->truncated = truncated || want > avail;
@@ -81,6 +142,55 @@ static enum pkt_status decode_tcp(struct wire_rd *r, struct pkt *out, bool trunc
 	return PKT_OK;
 }
 
+/* PPP (RFC 1661): optional address/control, then a 1- or 2-byte protocol. */
+static enum pkt_status decode_ppp(struct wire_rd *r, struct pkt *out)
+{
+	uint16_t proto;
+	if (wire_peek_u16(r, r->pos, &proto) && proto == 0xFF03)
+		wire_skip(r, 2);
+	proto = wire_u8(r);
+	if (!(proto & 1)) /* protocol field compression: odd low byte ends it */
+		proto = (uint16_t)((proto << 8) | wire_u8(r));
+	if (!wire_rd_ok(r))
+		return PKT_LINK_SHORT;
+	if (proto == PPP_IPV4)
+		return decode_ipv4(r, out);
+	if (proto == PPP_IPV6)
+		return decode_ipv6(r, out);
+	return PKT_NOT_IP;
+}
+
+/* GRE (RFC 2784, 2890; version 1 as PPTP uses it, RFC 2637) and ERSPAN. */
+static enum pkt_status decode_gre(struct wire_rd *r, struct pkt *out)
+{
+	uint16_t flags = wire_u16(r);
+	uint16_t proto = wire_u16(r);
+	bool seq = (flags & 0x1000) != 0;
+	wire_skip(r, ((flags & 0x8000) ? 4 : 0) + ((flags & 0x2000) ? 4 : 0) + (seq ? 4 : 0) +
+	                 ((flags & 7) == 1 && (flags & 0x0080) ? 4 : 0)); /* v1 acknowledgment */
+	if (!wire_rd_ok(r) || (flags & 7) > 1)
+		return PKT_TUNNEL_BAD;
+	switch (proto) {
+	case ETHERTYPE_TEB:
+		return decode_ethernet(r, out);
+	case ETHERTYPE_ERSPAN_2:
+		if (seq)
+			wire_skip(r, 8); /* type II header; type I has none */
+		return decode_ethernet(r, out);
+	case ETHERTYPE_ERSPAN_3: {
+		wire_skip(r, 11);
+		uint8_t last = wire_u8(r);
+		if (last & 1) /* O bit: an 8-byte platform sub-header follows */
+			wire_skip(r, 8);
+		return wire_rd_ok(r) ? decode_ethernet(r, out) : PKT_TUNNEL_BAD;
+	}
+	case ETHERTYPE_PPP:
+		return decode_ppp(r, out);
+	default:
+		return decode_ethertype(r, proto, out);
+	}
+}
+
 /* Dispatch on the transport protocol with r positioned at its header. */
 static enum pkt_status decode_transport(struct wire_rd *r, uint8_t proto, struct pkt *out,
                                         bool truncated)
@@ -90,6 +200,12 @@ static enum pkt_status decode_transport(struct wire_rd *r, uint8_t proto, struct
 		return decode_udp(r, out, truncated);
 	case PROTO_TCP:
 		return decode_tcp(r, out, truncated);
+	case PROTO_GRE:
+		return enter_tunnel(out) ? decode_gre(r, out) : PKT_TUNNEL_DEPTH;
+	case PROTO_IPIP:
+		return enter_tunnel(out) ? decode_ipv4(r, out) : PKT_TUNNEL_DEPTH;
+	case PROTO_IPV6_IN_IP:
+		return enter_tunnel(out) ? decode_ipv6(r, out) : PKT_TUNNEL_DEPTH;
 	default:
 		return PKT_OTHER_PROTO;
 	}
@@ -101,6 +217,7 @@ enum pkt_status pkt_decode_transport(uint8_t proto, const uint8_t *data, size_t 
 	struct wire_rd r;
 	wire_rd_init(&r, data, len);
 	out->truncated = false;
+	out->tunnels = 0;
 	return decode_transport(&r, proto, out, false);
 }
 
@@ -225,6 +342,43 @@ static enum pkt_status decode_ip_version(struct wire_rd *r, struct pkt *out)
 	return PKT_NOT_IP;
 }
 
+/* PPPoE session stage (RFC 2516): 6-byte header, then PPP. */
+static enum pkt_status decode_pppoe(struct wire_rd *r, struct pkt *out)
+{
+	uint8_t vt = wire_u8(r);
+	wire_skip(r, 3); /* code, session id */
+	uint16_t len = wire_u16(r);
+	if (!wire_rd_ok(r) || vt != 0x11)
+		return PKT_TUNNEL_BAD;
+	bool truncated = false;
+	clip(r, len, &truncated);
+	return decode_ppp(r, out);
+}
+
+/* MPLS (RFC 3032): labels to the bottom of the stack, then IP or a pseudowire. */
+static enum pkt_status decode_mpls(struct wire_rd *r, struct pkt *out)
+{
+	for (int i = 0;; i++) {
+		if (i == MAX_MPLS_LABELS)
+			return PKT_TUNNEL_DEPTH;
+		uint32_t label = wire_u32(r);
+		if (!wire_rd_ok(r))
+			return PKT_LINK_SHORT;
+		if (label & 0x100) /* bottom of stack */
+			break;
+	}
+	if (r->pos >= r->len)
+		return PKT_LINK_SHORT;
+	switch (r->base[r->pos] >> 4) {
+	case 4: return decode_ipv4(r, out);
+	case 6: return decode_ipv6(r, out);
+	case 0: /* Ethernet pseudowire with a control word (RFC 4448) */
+		wire_skip(r, 4);
+		return decode_ethernet(r, out);
+	default: return PKT_NOT_IP;
+	}
+}
+
 static enum pkt_status decode_ethertype(struct wire_rd *r, uint16_t type, struct pkt *out)
 {
 	for (int tags = 0;; tags++) {
@@ -232,6 +386,10 @@ static enum pkt_status decode_ethertype(struct wire_rd *r, uint16_t type, struct
 			return decode_ipv4(r, out);
 		if (type == ETHERTYPE_IPV6)
 			return decode_ipv6(r, out);
+		if (type == ETHERTYPE_PPPOE_SESSION)
+			return enter_tunnel(out) ? decode_pppoe(r, out) : PKT_TUNNEL_DEPTH;
+		if (type == ETHERTYPE_MPLS || type == ETHERTYPE_MPLS_MULTI)
+			return enter_tunnel(out) ? decode_mpls(r, out) : PKT_TUNNEL_DEPTH;
 		if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ && type != ETHERTYPE_QINQ_OLD)
 			return PKT_NOT_IP;
 		if (tags == MAX_VLAN_TAGS)
@@ -276,6 +434,7 @@ enum pkt_status pkt_decode(int linktype, const uint8_t *frame, size_t caplen, st
 	struct wire_rd r;
 	wire_rd_init(&r, frame, caplen);
 	out->truncated = false;
+	out->tunnels = 0;
 	switch (linktype) {
 	case DLT_EN10MB:
 		return decode_ethernet(&r, out);
@@ -295,6 +454,8 @@ enum pkt_status pkt_decode(int linktype, const uint8_t *frame, size_t caplen, st
 		return decode_null(&r, out, true);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
 		return decode_ip_version(&r, out);
+	case DLT_PPP: case DLT_PPP_SERIAL:
+		return decode_ppp(&r, out);
 	default:
 		return PKT_LINK_UNSUPPORTED;
 	}
@@ -304,7 +465,7 @@ bool pkt_linktype_supported(int linktype)
 {
 	switch (linktype) {
 	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_NULL: case DLT_LOOP:
-	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
+	case DLT_RAW: case DLT_IPV4: case DLT_IPV6: case DLT_PPP: case DLT_PPP_SERIAL:
 		return true;
 	default:
 		return false;
@@ -326,6 +487,8 @@ const char *pkt_status_str(enum pkt_status s)
 		[PKT_TCP_BAD] = "tcp_bad",
 		[PKT_OTHER_PROTO] = "other_proto",
 		[PKT_UDP_BAD] = "udp_bad",
+		[PKT_TUNNEL_BAD] = "tunnel_bad",
+		[PKT_TUNNEL_DEPTH] = "tunnel_depth",
 	};
 	return (unsigned)s < PKT__COUNT ? names[s] : "unknown";
 }

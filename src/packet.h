@@ -1,8 +1,10 @@
 /*
  * packet.h - decode a captured frame down to its UDP or TCP payload: link
  * layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1/v2, BSD null
- * and loopback, raw IP), IPv4, IPv6 with its extension headers, UDP and
- * TCP.  IP fragments are described, not reassembled (ip_defrag.h does).
+ * and loopback, raw IP, PPP), IPv4, IPv6 with its extension headers, UDP
+ * and TCP, through the tunnels sensors see (GRE with ERSPAN I/II/III and
+ * PPTP's PPP, IP-in-IP, VXLAN, Geneve, PPPoE, MPLS); the addresses
+ * reported are the innermost.  IP fragments are described, not reassembled (ip_defrag.h does).
  *
  * Lengths come from the headers but are cut to what was captured: a frame
  * whose headers claim more than caplen is decoded as far as it goes and
@@ -31,6 +33,8 @@ enum pkt_status {
 	PKT_TCP_BAD,          /* TCP header cut short or data offset < 5 */
 	PKT_OTHER_PROTO,      /* ICMP, ESP, ... */
 	PKT_UDP_BAD,          /* UDP header cut short or length < 8 */
+	PKT_TUNNEL_BAD,       /* GRE, VXLAN, Geneve or PPPoE header invalid */
+	PKT_TUNNEL_DEPTH,     /* more nested encapsulations than we follow */
 	PKT__COUNT
 };
 
@@ -60,6 +64,7 @@ struct pkt {
 	uint32_t tcp_seq;         /* TCP: sequence number of payload[0] */
 	uint8_t tcp_flags;        /* TCP: PKT_TCP_* bits */
 	struct pkt_frag frag;     /* PKT_FRAGMENT: payload/len are the fragment's data */
+	uint8_t tunnels;          /* encapsulations crossed; addresses are the innermost */
 };
 
 /*

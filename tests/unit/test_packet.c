@@ -786,6 +786,179 @@ START_TEST(status_names)
 }
 END_TEST
 
+
+/* An outer IPv4 header between other addresses (10.0.0.1 -> 10.0.0.2). */
+static void fb_outer4(struct fb *f, unsigned payload, unsigned proto)
+{
+	static const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
+	fb_u8(f, 0x45);
+	fb_u8(f, 0);
+	fb_u16(f, 20 + payload);
+	fb_u16(f, 7);
+	fb_u16(f, 0);
+	fb_u8(f, 64);
+	fb_u8(f, proto);
+	fb_u16(f, 0);
+	fb_bytes(f, a, 4);
+	fb_bytes(f, b, 4);
+}
+
+#define INNER4 (20 + 8 + sizeof(PAYLOAD))
+#define INNER6 (40 + 8 + sizeof(PAYLOAD))
+
+START_TEST(gre_ipv4_and_ipv6)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0800);
+	fb_outer4(&f, 4 + INNER4, 47);
+	fb_u16(&f, 0x0000);
+	fb_u16(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 4 + 20 + 8, 4); /* inner addresses */
+	ck_assert_uint_eq(r.p.tunnels, 1);
+
+	/* checksum, key and sequence present: 12 more bytes */
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	fb_outer4(&f, 16 + INNER6, 47);
+	fb_u16(&f, 0xB000);
+	fb_u16(&f, 0x86DD);
+	fb_u32(&f, 0);
+	fb_u32(&f, 0xCAFE);
+	fb_u32(&f, 1);
+	fb_udp6(&f);
+	r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 16 + 40 + 8, 6);
+
+	/* GRE version 2 does not exist */
+	f.b[14 + 20 + 1] = 2;
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_TUNNEL_BAD);
+}
+END_TEST
+
+START_TEST(erspan_types)
+{
+	/* type II: GRE with a sequence number, an 8-byte ERSPAN header, Ethernet */
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x0800);
+	fb_outer4(&f, 8 + 8 + 14 + INNER4, 47);
+	fb_u16(&f, 0x1000);
+	fb_u16(&f, 0x88BE);
+	fb_u32(&f, 42);
+	fb_u32(&f, 0x10010064);
+	fb_u32(&f, 0);
+	fb_eth(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 8 + 8 + 14 + 20 + 8, 4);
+
+	/* type I: no sequence number and no ERSPAN header */
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	fb_outer4(&f, 4 + 14 + INNER4, 47);
+	fb_u16(&f, 0x0000);
+	fb_u16(&f, 0x88BE);
+	fb_eth(&f, 0x0800);
+	fb_udp4(&f);
+	r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 4 + 14 + 20 + 8, 4);
+}
+END_TEST
+
+/* Outer IPv4 + UDP to dport, for VXLAN and Geneve. */
+static void fb_outer_udp(struct fb *f, unsigned dport, unsigned inner)
+{
+	fb_eth(f, 0x0800);
+	fb_outer4(f, 8 + inner, 17);
+	fb_u16(f, 51000);
+	fb_u16(f, dport);
+	fb_u16(f, 8 + inner);
+	fb_u16(f, 0);
+}
+
+START_TEST(vxlan_and_geneve)
+{
+	struct fb f = {.n = 0};
+	fb_outer_udp(&f, 4789, 8 + 14 + INNER4);
+	fb_u32(&f, 0x08000000);
+	fb_u32(&f, 0x00123400);
+	fb_eth(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 8 + 8 + 14 + 20 + 8, 4);
+	f.b[14 + 20 + 8] = 0; /* no I flag */
+	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_TUNNEL_BAD);
+
+	/* Geneve with one 4-byte option carrying Ethernet */
+	f.n = 0;
+	fb_outer_udp(&f, 6081, 8 + 4 + 14 + INNER6);
+	fb_u8(&f, 0x01);
+	fb_u8(&f, 0);
+	fb_u16(&f, 0x6558);
+	fb_u32(&f, 0x00123400);
+	fb_u32(&f, 0x01020304);
+	fb_eth(&f, 0x86DD);
+	fb_udp6(&f);
+	r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 20 + 8 + 12 + 14 + 40 + 8, 6);
+}
+END_TEST
+
+START_TEST(pppoe_mpls_ipip_ppp)
+{
+	struct fb f = {.n = 0};
+	fb_eth(&f, 0x8864);
+	fb_u8(&f, 0x11);
+	fb_u8(&f, 0);
+	fb_u16(&f, 0x0001);
+	fb_u16(&f, 2 + INNER4);
+	fb_u16(&f, 0x0021);
+	fb_udp4(&f);
+	struct res r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 6 + 2 + 20 + 8, 4);
+
+	f.n = 0;
+	fb_eth(&f, 0x8847);
+	fb_u32(&f, (16u << 12) | 64);          /* label 16 */
+	fb_u32(&f, (17u << 12) | 0x100 | 64);  /* label 17, bottom of stack */
+	fb_udp6(&f);
+	r = decode(DLT_EN10MB, &f);
+	assert_udp(&r, &f, 14 + 8 + 40 + 8, 6);
+
+	f.n = 0;
+	fb_outer4(&f, INNER4, 4);
+	fb_udp4(&f);
+	r = decode(DLT_RAW, &f);
+	assert_udp(&r, &f, 20 + 20 + 8, 4);
+
+	f.n = 0;
+	fb_u16(&f, 0xFF03);
+	fb_u16(&f, 0x0057);
+	fb_udp6(&f);
+	r = decode(DLT_PPP, &f);
+	assert_udp(&r, &f, 4 + 40 + 8, 6);
+}
+END_TEST
+
+START_TEST(tunnel_depth)
+{
+	/* five IP-in-IP layers: more than are followed */
+	struct fb f = {.n = 0};
+	for (int i = 0; i < 5; i++)
+		fb_outer4(&f, (unsigned)((4 - i) * 20) + INNER4, 4);
+	fb_udp4(&f);
+	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TUNNEL_DEPTH);
+	/* four are fine */
+	struct fb g = {.n = 0};
+	for (int i = 0; i < 4; i++)
+		fb_outer4(&g, (unsigned)((3 - i) * 20) + INNER4, 4);
+	fb_udp4(&g);
+	struct res r = decode(DLT_RAW, &g);
+	assert_udp(&r, &g, 4 * 20 + 20 + 8, 4);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("packet");
@@ -809,6 +982,11 @@ int main(void)
 	tcase_add_test(tc, ipv6_extension_chain_too_long);
 	tcase_add_test(tc, ipv4_fragments);
 	tcase_add_test(tc, tcp_and_other_protocols);
+	tcase_add_test(tc, gre_ipv4_and_ipv6);
+	tcase_add_test(tc, erspan_types);
+	tcase_add_test(tc, vxlan_and_geneve);
+	tcase_add_test(tc, pppoe_mpls_ipip_ppp);
+	tcase_add_test(tc, tunnel_depth);
 	tcase_add_test(tc, ipv4_bad_headers);
 	tcase_add_test(tc, ipv4_options);
 	tcase_add_test(tc, ipv4_truncated_by_capture);
