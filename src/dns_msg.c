@@ -104,6 +104,7 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 	rr->rclass = wire_u16(r);
 	rr->ttl = 0;
 	rr->data = NULL;
+	rr->mdns_bit = false;
 	if (sec != DNS_SEC_QUESTION) {
 		rr->ttl = wire_u32(r);
 		uint16_t rdlen = wire_u16(r);

@@ -48,6 +48,7 @@ struct dns_rr {
 	uint16_t type;
 	uint16_t rclass;
 	uint32_t ttl;         /* 0 for questions */
+	bool mdns_bit;        /* mDNS: class top bit (QU in questions, cache-flush in RRs) */
 	const char *name;     /* presentation form, in the message arena */
 	const char *data;     /* presentation form; NULL for questions */
 };

@@ -34,6 +34,12 @@ static void put_usec(const struct emitter *e, const char *k, int64_t us)
 	e->ops->usec(e->ctx, us);
 }
 
+static void put_bool(const struct emitter *e, const char *k, bool v)
+{
+	e->ops->key(e->ctx, k);
+	e->ops->boolean(e->ctx, v);
+}
+
 static const char *proto_str(uint8_t proto)
 {
 	return proto == PROTO_TCP ? "tcp" : "udp";
@@ -50,7 +56,9 @@ static void record_map(const struct emitter *e, const struct dns_rr *rr)
 {
 	char tbuf[16], cbuf[16];
 	bool q = rr->section == DNS_SEC_QUESTION;
-	e->ops->map_begin(e->ctx, q ? 4 : 6);
+	e->ops->map_begin(e->ctx, (q ? 4 : 6) + rr->mdns_bit);
+	if (rr->mdns_bit && !q)
+		put_bool(e, "cache_flush", true);
 	put_str(e, "class", dns_class_str(rr->rclass, cbuf));
 	if (!q)
 		put_str(e, "data", rr->data);
@@ -59,6 +67,8 @@ static void record_map(const struct emitter *e, const struct dns_rr *rr)
 	if (!q)
 		put_uint(e, "ttl", rr->ttl);
 	put_str(e, "type", dns_type_str(rr->type, tbuf));
+	if (rr->mdns_bit && q)
+		put_bool(e, "unicast_response", true);
 	e->ops->map_end(e->ctx);
 }
 
@@ -69,12 +79,6 @@ static size_t edns_count(const struct dns_edns *d)
 	for (int f = 0; f < EDNS_F__COUNT; f++)
 		n += d->opt[f] != NULL;
 	return n;
-}
-
-static void put_bool(const struct emitter *e, const char *k, bool v)
-{
-	e->ops->key(e->ctx, k);
-	e->ops->boolean(e->ctx, v);
 }
 
 /*
@@ -161,9 +165,12 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	char tbuf[16], cbuf[16];
 	const struct dns_msg *m = reply ? tx->reply : tx->query;
 	bool q = rr->section == DNS_SEC_QUESTION;
-	size_t n = 12 + (q ? 0 : 2) + (reply ? 1 : 0) + (m->edns.present ? edns_count(&m->edns) : 0);
+	size_t n = 12 + (q ? 0 : 2) + (reply ? 1 : 0) + (m->edns.present ? edns_count(&m->edns) : 0) +
+	           rr->mdns_bit;
 
 	e->ops->map_begin(e->ctx, n);
+	if (rr->mdns_bit && !q)
+		put_bool(e, "cache_flush", true);
 	put_str(e, "class", dns_class_str(rr->rclass, cbuf));
 	put_str(e, "client_addr", tx->client);
 	put_uint(e, "client_port", tx->client_port);
@@ -184,5 +191,7 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 		put_uint(e, "ttl", rr->ttl);
 	put_uint(e, "tx_id", tx->id);
 	put_str(e, "type", dns_type_str(rr->type, tbuf));
+	if (rr->mdns_bit && q)
+		put_bool(e, "unicast_response", true);
 	e->ops->map_end(e->ctx);
 }

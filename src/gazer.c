@@ -90,6 +90,10 @@ static void view_from_key(struct tx_view *tx, const struct tx_key *k)
 	net_addr_format(&k->server, tx->server);
 }
 
+static void strip_mdns_bit(struct dns_msg *m);
+#define PORT_MDNS 5353
+#define PORT_LLMNR 5355
+
 /*
  * Re-parse a stored query into q.  It parsed when it came in, so this only
  * fails on out-of-memory; returns false then.
@@ -97,7 +101,11 @@ static void view_from_key(struct tx_view *tx, const struct tx_key *k)
 static bool parse_stored(struct gazer *g, const struct tx_entry *e, struct dns_msg *q)
 {
 	dns_parser_reset(&g->stored);
-	return dns_msg_usable(dns_msg_parse(&g->stored, tx_entry_msg(e), e->msg_len, q));
+	if (!dns_msg_usable(dns_msg_parse(&g->stored, tx_entry_msg(e), e->msg_len, q)))
+		return false;
+	if (e->key.client_port == PORT_MDNS || e->key.server_port == PORT_MDNS)
+		strip_mdns_bit(q);
+	return true;
 }
 
 /* Log a pending query that got no reply, and free it. */
@@ -128,6 +136,56 @@ void gazer_drain(struct gazer *g)
 	struct tx_entry *e;
 	while ((e = tx_table_pop_oldest(g->table)))
 		log_no_reply(g, e);
+}
+
+/*
+ * mDNS (RFC 6762 5.4, 10.2) borrows the class's top bit: "unicast
+ * response wanted" in questions, "cache flush" in records.  Take it off
+ * so the class reads IN, and keep it as a flag.
+ */
+static void strip_mdns_bit(struct dns_msg *m)
+{
+	for (size_t i = 0; i < m->nrr; i++) {
+		struct dns_rr *rr = &m->rr[i];
+		if (rr->rclass & 0x8000u) {
+			rr->rclass &= 0x7FFFu;
+			rr->mdns_bit = true;
+		}
+	}
+	m->qclass &= 0x7FFFu;
+}
+
+/*
+ * The multicast group a link-local resolver sends its queries to, for the
+ * port a reply came from (RFC 6762 mDNS, RFC 4795 LLMNR).  False when the
+ * port is neither.
+ */
+static bool multicast_group(uint16_t port, int family, struct net_addr *group)
+{
+	static const uint8_t mdns6[16] = {0xff, 0x02, [15] = 0xfb};
+	static const uint8_t llmnr6[16] = {0xff, 0x02, [13] = 0x01, [14] = 0x00, [15] = 0x03};
+	static const uint8_t mdns4[4] = {224, 0, 0, 251}, llmnr4[4] = {224, 0, 0, 252};
+	if (port != PORT_MDNS && port != PORT_LLMNR)
+		return false;
+	if (family == 4)
+		net_addr_set4(group, port == PORT_MDNS ? mdns4 : llmnr4);
+	else
+		net_addr_set6(group, port == PORT_MDNS ? mdns6 : llmnr6);
+	return true;
+}
+
+/*
+ * The pending query a reply answers: same key, or, for a reply from a
+ * link-local responder, a query that was sent to the multicast group.
+ */
+static struct tx_entry *find_query(struct gazer *g, const struct tx_key *key,
+                                   const struct tx_question *q)
+{
+	struct tx_entry *e = tx_table_take(g->table, key, q);
+	struct tx_key group = *key;
+	if (!e && multicast_group(key->server_port, key->server.family, &group.server))
+		e = tx_table_take(g->table, &group, q);
+	return e;
 }
 
 static void question_of(const struct dns_msg *m, struct tx_question *q)
@@ -177,7 +235,7 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 
 	struct tx_view tx = {.status = TX_NO_QUERY, .reply = m, .reply_us = ts_us};
 	view_from_key(&tx, &key);
-	struct tx_entry *e = tx_table_take(g->table, &key, &q);
+	struct tx_entry *e = find_query(g, &key, &q);
 	struct dns_msg query;
 	if (e && parse_stored(g, e, &query)) {
 		tx.status = TX_SUCCESS;
@@ -197,6 +255,8 @@ void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)
 	g->stats->dns[s]++;
 	if (!dns_msg_usable(s))
 		return;
+	if (p->sport == PORT_MDNS || p->dport == PORT_MDNS)
+		strip_mdns_bit(&m);
 	if (dns_msg_is_reply(&m)) {
 		g->stats->replies++;
 		handle_reply(g, p, &m, ts_us);

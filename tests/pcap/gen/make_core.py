@@ -121,6 +121,22 @@ def links():
     }
 
 
+def linklocal():
+    """LLMNR and mDNS: run with --ports 53,5353,5355."""
+    P = []
+    # LLMNR: query to the group, unicast reply from the responder -> success
+    P.append((T + 0.0, eth4(50000, 5355, q(77, "printer"), C4, "224.0.0.252")))
+    P.append((T + 0.002, eth4(5355, 50000, message(77, 0x8000, qd=[question("printer")],
+              an=[a_rr("printer", "192.0.2.99", 30)]), "192.0.2.99", C4)))
+    # mDNS: ID 0, QU bit in the question class; the answer goes to the group
+    # with the cache-flush bit: never paired with the query (Zeek #5389)
+    P.append((T + 1.0, eth4(5353, 5353, message(0, 0, qd=[question("host.local", A, 0x8001)]), C4, "224.0.0.251")))
+    P.append((T + 1.001, eth4(5353, 5353, message(0, 0x8400, an=[rr("host.local", A, ip4("192.0.2.50"), 120, 0x8001)]), "192.0.2.50", "224.0.0.251")))
+    # a second mDNS host answering with the same ID 0
+    P.append((T + 1.002, eth4(5353, 5353, message(0, 0x8400, an=[rr("other.local", A, ip4("192.0.2.51"), 120, 0x8001)]), "192.0.2.51", "224.0.0.251")))
+    return P
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     write_pcap(os.path.join(out, "pairing.pcap"), DLT_EN10MB, pairing())
@@ -128,6 +144,7 @@ def main():
     write_pcap(os.path.join(out, "ipv6-ext.pcap"), DLT_EN10MB, ipv6_ext())
     for fname, (lt, pkts) in links().items():
         write_pcap(os.path.join(out, fname), lt, pkts)
+    write_pcap(os.path.join(out, "linklocal.pcap"), DLT_EN10MB, linklocal())
     # a link type dns-gazer does not decode (LINKTYPE_USER0): one clear error
     write_pcap(os.path.join(out, "link-user0.pcap"), 147, pairing()[:1])
     # pcapng with nanosecond timestamps: the same first transaction as pairing
