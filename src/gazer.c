@@ -9,6 +9,7 @@
 #include "dns_msg.h"
 #include "event.h"
 #include "hash.h"
+#include "ip_defrag.h"
 #include "tx_table.h"
 
 struct gazer {
@@ -17,6 +18,7 @@ struct gazer {
 	size_t nsinks;
 	struct stats *stats;
 	struct tx_table *table;
+	struct ip_defrag *defrag;
 	struct dns_parser parser;  /* the message being handled */
 	struct dns_parser stored;  /* a pending query being logged */
 	int64_t now_us;            /* newest time seen */
@@ -38,7 +40,8 @@ struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sink
 	g->nsinks = nsinks;
 	g->stats = stats;
 	g->table = tx_table_new(cfg->max_pending, &key);
-	bool ok = g->table && dns_parser_init(&g->parser) == 0 && dns_parser_init(&g->stored) == 0;
+	g->defrag = ip_defrag_new(NULL, &key);
+	bool ok = g->table && g->defrag && dns_parser_init(&g->parser) == 0 && dns_parser_init(&g->stored) == 0;
 	if (!ok) {
 		gazer_free(g);
 		return NULL;
@@ -53,6 +56,7 @@ void gazer_free(struct gazer *g)
 	if (!g)
 		return;
 	tx_table_free(g->table);
+	ip_defrag_free(g->defrag);
 	dns_parser_free(&g->parser);
 	dns_parser_free(&g->stored);
 	free(g);
@@ -129,10 +133,12 @@ void gazer_tick(struct gazer *g, int64_t now_us)
 	struct tx_entry *e;
 	while ((e = tx_table_pop_expired(g->table, g->now_us, g->cfg.timeout_us)))
 		log_no_reply(g, e);
+	ip_defrag_expire(g->defrag, g->now_us);
 }
 
 void gazer_drain(struct gazer *g)
 {
+	g->stats->defrag = *ip_defrag_stats(g->defrag);
 	struct tx_entry *e;
 	while ((e = tx_table_pop_oldest(g->table)))
 		log_no_reply(g, e);
@@ -266,6 +272,25 @@ void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)
 	}
 }
 
+/*
+ * Hand a fragment to the reassembler; when it completes a datagram, p
+ * describes the datagram's UDP or TCP payload (in the reassembler's
+ * buffer, valid until its next call) and PKT_OK is returned.
+ */
+static enum pkt_status reassemble(struct gazer *g, struct pkt *p, int64_t ts_us)
+{
+	const uint8_t *data;
+	size_t len;
+	int done = ip_defrag_add(g->defrag, p, ts_us, &data, &len);
+	g->stats->defrag = *ip_defrag_stats(g->defrag);
+	if (done != 1)
+		return PKT_FRAGMENT;
+	enum pkt_status s = pkt_decode_transport(p->frag.proto, data, len, p);
+	if (s != PKT_OK)
+		g->stats->pkt[s]++;
+	return s;
+}
+
 void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *frame,
                  size_t caplen, size_t wirelen)
 {
@@ -277,6 +302,8 @@ void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *fr
 	gazer_tick(g, ts_us);
 	enum pkt_status s = pkt_decode(linktype, frame, caplen, &p);
 	g->stats->pkt[s]++;
+	if (s == PKT_FRAGMENT)
+		s = reassemble(g, &p, ts_us);
 	if (s != PKT_OK)
 		return;
 	if (!is_dns_port(g, p.sport) && !is_dns_port(g, p.dport)) {

@@ -10,6 +10,27 @@ static void line(FILE *fp, const char *group, const char *name, uint64_t v)
 	fprintf(fp, "  %s%s%s %" PRIu64 "\n", group, *group ? "." : "", name, v);
 }
 
+static void write_defrag(FILE *fp, const struct ip_defrag_stats *d)
+{
+	if (!d->fragments)
+		return;
+	const struct {
+		const char *name;
+		uint64_t v;
+	} c[] = {
+		{"fragments", d->fragments}, {"completed", d->completed},
+		{"duplicates", d->duplicates}, {"overlaps_same", d->overlaps_same},
+		{"bad_length", d->bad_length}, {"too_big", d->too_big}, {"truncated", d->truncated},
+		{"timeouts", d->timeouts}, {"evicted", d->evicted}, {"evicted_bytes", d->evicted_bytes},
+		{"overlaps_v4", d->overlaps_v4}, {"overlaps_v6", d->overlaps_v6},
+		{"inconsistent", d->inconsistent}, {"too_fragmented", d->too_fragmented},
+		{"no_memory", d->no_memory}, {"pending", d->datagrams},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (i < 2 || c[i].v)
+			line(fp, "defrag", c[i].name, c[i].v);
+}
+
 void stats_write(const struct stats *s, FILE *fp)
 {
 	fprintf(fp, "%s: statistics\n", PACKAGE_NAME);
@@ -21,7 +42,7 @@ void stats_write(const struct stats *s, FILE *fp)
 	}
 	line(fp, "", "payloads", s->pkt[PKT_OK]);
 	for (int i = 1; i < PKT__COUNT; i++)
-		if (s->pkt[i])
+		if (s->pkt[i] && i != PKT_FRAGMENT) /* fragments: see defrag.* */
 			line(fp, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
 	if (s->not_dns_port)
 		line(fp, "skipped", "not_dns_port", s->not_dns_port);
@@ -29,6 +50,7 @@ void stats_write(const struct stats *s, FILE *fp)
 		line(fp, "skipped", "tcp_segments", s->tcp_segments);
 	if (s->truncated)
 		line(fp, "", "truncated_frames", s->truncated);
+	write_defrag(fp, &s->defrag);
 	line(fp, "dns", "queries", s->queries);
 	line(fp, "dns", "replies", s->replies);
 	for (int i = 1; i < DNS_MSG__COUNT; i++)

@@ -10,6 +10,7 @@
 
 #include "dns_msg.h"
 #include "event.h"
+#include "ip_defrag.h"
 #include "packet.h"
 
 struct stats {
@@ -25,6 +26,7 @@ struct stats {
 	uint64_t evicted;                 /* no_reply because the table was full */
 	uint64_t duplicate_queries;       /* same key while pending: older one logged */
 	uint64_t pcap_recv, pcap_drop;    /* live: from pcap_stats() */
+	struct ip_defrag_stats defrag;    /* fragment reassembly */
 };
 
 /* Write a human-readable summary, one "name value" per line. */
