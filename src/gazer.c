@@ -10,6 +10,7 @@
 #include "event.h"
 #include "hash.h"
 #include "ip_defrag.h"
+#include "tcp_reasm.h"
 #include "tx_table.h"
 
 struct gazer {
@@ -19,6 +20,7 @@ struct gazer {
 	struct stats *stats;
 	struct tx_table *table;
 	struct ip_defrag *defrag;
+	struct tcp_reasm *tcp;
 	struct dns_parser parser;  /* the message being handled */
 	struct dns_parser stored;  /* a pending query being logged */
 	int64_t now_us;            /* newest time seen */
@@ -41,7 +43,8 @@ struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sink
 	g->stats = stats;
 	g->table = tx_table_new(cfg->max_pending, &key);
 	g->defrag = ip_defrag_new(NULL, &key);
-	bool ok = g->table && g->defrag && dns_parser_init(&g->parser) == 0 && dns_parser_init(&g->stored) == 0;
+	g->tcp = tcp_reasm_new(NULL, &key);
+	bool ok = g->table && g->defrag && g->tcp && dns_parser_init(&g->parser) == 0 && dns_parser_init(&g->stored) == 0;
 	if (!ok) {
 		gazer_free(g);
 		return NULL;
@@ -57,6 +60,7 @@ void gazer_free(struct gazer *g)
 		return;
 	tx_table_free(g->table);
 	ip_defrag_free(g->defrag);
+	tcp_reasm_free(g->tcp);
 	dns_parser_free(&g->parser);
 	dns_parser_free(&g->stored);
 	free(g);
@@ -124,6 +128,17 @@ static void log_no_reply(struct gazer *g, struct tx_entry *e)
 	tx_entry_free(e);
 }
 
+/* A DNS message reassembled from a TCP stream (the length prefix removed). */
+static void on_tcp_message(void *ctx, const struct pkt *p, const uint8_t *msg, size_t len,
+                           int64_t ts_us)
+{
+	struct gazer *g = ctx;
+	struct pkt m = *p;
+	m.payload = msg;
+	m.len = len;
+	gazer_message(g, &m, ts_us);
+}
+
 void gazer_tick(struct gazer *g, int64_t now_us)
 {
 	if (!g->have_now || now_us > g->now_us) {
@@ -134,10 +149,14 @@ void gazer_tick(struct gazer *g, int64_t now_us)
 	while ((e = tx_table_pop_expired(g->table, g->now_us, g->cfg.timeout_us)))
 		log_no_reply(g, e);
 	ip_defrag_expire(g->defrag, g->now_us);
+	tcp_reasm_expire(g->tcp, g->now_us, on_tcp_message, g);
 }
 
 void gazer_drain(struct gazer *g)
 {
+	/* messages still held behind TCP holes are logged before the queries */
+	tcp_reasm_flush(g->tcp, on_tcp_message, g);
+	g->stats->tcp = *tcp_reasm_stats(g->tcp);
 	g->stats->defrag = *ip_defrag_stats(g->defrag);
 	struct tx_entry *e;
 	while ((e = tx_table_pop_oldest(g->table)))
@@ -311,7 +330,8 @@ void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *fr
 		return;
 	}
 	if (p.proto == PKT_PROTO_TCP) {
-		g->stats->tcp_segments++; /* reassembly comes with tcp_reasm */
+		tcp_reasm_segment(g->tcp, &p, ts_us, on_tcp_message, g);
+		g->stats->tcp = *tcp_reasm_stats(g->tcp);
 		return;
 	}
 	gazer_message(g, &p, ts_us);

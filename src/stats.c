@@ -31,6 +31,29 @@ static void write_defrag(FILE *fp, const struct ip_defrag_stats *d)
 			line(fp, "defrag", c[i].name, c[i].v);
 }
 
+static void write_tcp(FILE *fp, const struct tcp_reasm_stats *t)
+{
+	if (!t->segments)
+		return;
+	const struct {
+		const char *name;
+		uint64_t v;
+	} c[] = {
+		{"segments", t->segments}, {"messages", t->messages}, {"flows", t->flows},
+		{"closed_flows", t->closed_flows}, {"evicted_flows", t->evicted_flows},
+		{"expired_flows", t->expired_flows}, {"gaps", t->gaps}, {"gap_bytes", t->gap_bytes},
+		{"resyncs", t->resyncs}, {"bad_framing", t->bad_framing},
+		{"retransmits", t->retransmits}, {"overlaps", t->overlaps},
+		{"ooo_segments", t->ooo_segments}, {"ooo_dropped", t->ooo_dropped},
+		{"bad_seq", t->bad_seq}, {"oversize", t->oversize},
+		{"empty_messages", t->empty_messages}, {"partial_dropped", t->partial_dropped},
+		{"late_segments", t->late_segments}, {"no_memory", t->nomem},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (i < 2 || c[i].v)
+			line(fp, "tcp", c[i].name, c[i].v);
+}
+
 void stats_write(const struct stats *s, FILE *fp)
 {
 	fprintf(fp, "%s: statistics\n", PACKAGE_NAME);
@@ -46,11 +69,10 @@ void stats_write(const struct stats *s, FILE *fp)
 			line(fp, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
 	if (s->not_dns_port)
 		line(fp, "skipped", "not_dns_port", s->not_dns_port);
-	if (s->tcp_segments)
-		line(fp, "skipped", "tcp_segments", s->tcp_segments);
 	if (s->truncated)
 		line(fp, "", "truncated_frames", s->truncated);
 	write_defrag(fp, &s->defrag);
+	write_tcp(fp, &s->tcp);
 	line(fp, "dns", "queries", s->queries);
 	line(fp, "dns", "replies", s->replies);
 	for (int i = 1; i < DNS_MSG__COUNT; i++)

@@ -11,6 +11,7 @@
 #include "dns_msg.h"
 #include "event.h"
 #include "ip_defrag.h"
+#include "tcp_reasm.h"
 #include "packet.h"
 
 struct stats {
@@ -18,7 +19,6 @@ struct stats {
 	uint64_t bytes;                   /* captured bytes read */
 	uint64_t pkt[PKT__COUNT];         /* by decode status; [PKT_OK] = UDP payloads */
 	uint64_t not_dns_port;            /* UDP/TCP with neither port a DNS port */
-	uint64_t tcp_segments;            /* DNS over TCP, not decoded yet */
 	uint64_t truncated;               /* frames cut short by the snap length */
 	uint64_t dns[DNS_MSG__COUNT];     /* by parse status; [DNS_MSG_OK] = clean */
 	uint64_t queries, replies;        /* messages logged */
@@ -27,6 +27,7 @@ struct stats {
 	uint64_t duplicate_queries;       /* same key while pending: older one logged */
 	uint64_t pcap_recv, pcap_drop;    /* live: from pcap_stats() */
 	struct ip_defrag_stats defrag;    /* fragment reassembly */
+	struct tcp_reasm_stats tcp;       /* TCP stream reassembly */
 };
 
 /* Write a human-readable summary, one "name value" per line. */
