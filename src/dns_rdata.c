@@ -1,4 +1,7 @@
-/* dns_rdata.c - rdata presentation, see dns_rdata.h. */
+/*
+ * dns_rdata.c - rdata presentation, see dns_rdata.h: the entry points and
+ * the field readers the type renderers share (dns_rdata_impl.h).
+ */
 #include "config.h"
 
 #include "dns_rdata.h"
@@ -7,149 +10,200 @@
 #include <sys/socket.h>
 
 #include "dns_name.h"
+#include "dns_rdata_impl.h"
 #include "dns_types.h"
 #include "wire.h"
 
-/*
- * A renderer reads rdata through r (whose base is the whole message, so
- * compressed names resolve) and must consume exactly up to `end`.
- */
-struct rd_ctx {
-	struct wire_rd r;
-	size_t end; /* offset just past the rdata */
-	struct tbuf *b;
-};
-
-static bool rd_at_end(const struct rd_ctx *c)
+size_t rd_left(const struct rd_ctx *c)
 {
-	return wire_rd_ok(&c->r) && c->r.pos == c->end;
+	return wire_rd_left(&c->r);
 }
 
-/* A name inside rdata; may be compressed, must not run past the rdata. */
-static bool rd_name(struct rd_ctx *c)
+void rd_sp(struct rd_ctx *c)
+{
+	tbuf_putc(c->b, ' ');
+}
+
+void rd_u8(struct rd_ctx *c)
+{
+	tbuf_u64(c->b, wire_u8(&c->r));
+}
+
+void rd_u16(struct rd_ctx *c)
+{
+	tbuf_u64(c->b, wire_u16(&c->r));
+}
+
+void rd_u32(struct rd_ctx *c)
+{
+	tbuf_u64(c->b, wire_u32(&c->r));
+}
+
+/*
+ * Read a name at the cursor; *flat tells whether it was written out in
+ * full (no compression pointer), which is when its wire form is exactly
+ * as long as the bytes it occupies in the rdata.
+ */
+static bool read_name(struct rd_ctx *c, bool *flat)
 {
 	uint8_t wire[DNS_NAME_MAXWIRE];
 	size_t wlen;
 	size_t pos = c->r.pos;
-	if (!wire_rd_ok(&c->r) || pos >= c->end)
+	/* The reader's length is the rdata end, so no label can run past it. */
+	if (!wire_rd_ok(&c->r) || pos >= c->end ||
+	    dns_name_unpack(c->r.base, c->r.len, &pos, wire, &wlen) != DNS_NAME_OK)
 		return false;
-	/* Only the bytes up to the rdata end belong to this name's labels. */
-	if (dns_name_unpack(c->r.base, c->r.len, &pos, wire, &wlen) != DNS_NAME_OK || pos > c->end)
-		return false;
+	*flat = pos - c->r.pos == wlen;
 	c->r.pos = pos;
 	dns_name_render(c->b, wire, wlen);
 	return true;
 }
 
-static void rd_u32(struct rd_ctx *c)
+bool rd_name(struct rd_ctx *c)
 {
-	tbuf_u64(c->b, wire_u32(&c->r));
+	bool flat;
+	return read_name(c, &flat);
 }
 
-static void rd_u16(struct rd_ctx *c)
+bool rd_name_flat(struct rd_ctx *c)
 {
-	tbuf_u64(c->b, wire_u16(&c->r));
+	bool flat;
+	return read_name(c, &flat) && flat;
 }
 
-static bool render_addr(struct rd_ctx *c, int family, size_t n)
+void rd_escape(struct tbuf *b, const uint8_t *p, size_t n)
 {
-	char text[INET6_ADDRSTRLEN];
-	const uint8_t *p = wire_bytes(&c->r, n);
-	if (!p || c->r.pos != c->end || !inet_ntop(family, p, text, sizeof(text)))
-		return false;
-	tbuf_puts(c->b, text);
-	return true;
-}
-
-/* One <character-string>, quoted, with " and \ escaped and non-printables as \DDD. */
-static bool rd_charstr(struct rd_ctx *c)
-{
-	uint8_t n = wire_u8(&c->r);
-	const uint8_t *p = wire_bytes(&c->r, n);
-	if (!p || c->r.pos > c->end)
-		return false;
-	tbuf_putc(c->b, '"');
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = p[i];
 		if (ch < 0x20 || ch > 0x7E) {
-			char e[4] = {'\\', (char)('0' + ch / 100), (char)('0' + ch / 10 % 10),
-			             (char)('0' + ch % 10)};
-			tbuf_put(c->b, e, 4);
+			tbuf_putc(b, '\\');
+			rd_dec_pad(b, ch, 3);
 		} else {
 			if (ch == '"' || ch == '\\')
-				tbuf_putc(c->b, '\\');
-			tbuf_putc(c->b, (char)ch);
+				tbuf_putc(b, '\\');
+			tbuf_putc(b, (char)ch);
 		}
 	}
-	tbuf_putc(c->b, '"');
+}
+
+void rd_quote(struct tbuf *b, const uint8_t *p, size_t n)
+{
+	tbuf_putc(b, '"');
+	rd_escape(b, p, n);
+	tbuf_putc(b, '"');
+}
+
+bool rd_charstr(struct rd_ctx *c)
+{
+	uint8_t n = wire_u8(&c->r);
+	const uint8_t *p = wire_bytes(&c->r, n);
+	if (!p)
+		return false;
+	rd_quote(c->b, p, n);
 	return true;
 }
 
-static bool render_txt(struct rd_ctx *c)
+bool rd_charstrs(struct rd_ctx *c)
 {
-	if (c->r.pos == c->end)
-		return false; /* TXT holds one or more strings */
-	while (c->r.pos < c->end) {
+	if (rd_left(c) == 0)
+		return false; /* at least one string, even if empty */
+	while (rd_left(c) > 0) {
 		if (!rd_charstr(c))
 			return false;
-		if (c->r.pos < c->end)
-			tbuf_putc(c->b, ' ');
+		if (rd_left(c) > 0)
+			rd_sp(c);
 	}
 	return true;
 }
 
-static bool render_mx(struct rd_ctx *c)
+void rd_put_addr(struct tbuf *b, int family, const uint8_t *p)
 {
-	rd_u16(c);
-	tbuf_putc(c->b, ' ');
-	return rd_name(c);
+	char text[INET6_ADDRSTRLEN];
+	/* inet_ntop cannot fail for these families and this buffer size */
+	if (inet_ntop(family, p, text, sizeof(text)))
+		tbuf_puts(b, text);
+	else
+		b->overflow = true; /* never silently drop a field */
 }
 
-static bool render_soa(struct rd_ctx *c)
+bool rd_ipv4(struct rd_ctx *c)
 {
-	if (!rd_name(c))
-		return false;
-	tbuf_putc(c->b, ' ');
-	if (!rd_name(c))
-		return false;
-	for (int i = 0; i < 5; i++) {
-		tbuf_putc(c->b, ' ');
-		rd_u32(c);
-	}
+	const uint8_t *p = wire_bytes(&c->r, 4);
+	if (p)
+		rd_put_addr(c->b, AF_INET, p);
+	return p != NULL;
+}
+
+bool rd_ipv6(struct rd_ctx *c)
+{
+	const uint8_t *p = wire_bytes(&c->r, 16);
+	if (p)
+		rd_put_addr(c->b, AF_INET6, p);
+	return p != NULL;
+}
+
+bool rd_hex_rest(struct rd_ctx *c)
+{
+	size_t n = rd_left(c);
+	const uint8_t *p = wire_bytes(&c->r, n);
+	if (!p || n == 0)
+		return false; /* presentation has no token for "no bytes" */
+	tbuf_hex(c->b, p, n);
 	return true;
 }
 
-static bool render_srv(struct rd_ctx *c)
+bool rd_base64_n(struct rd_ctx *c, size_t n)
 {
-	for (int i = 0; i < 3; i++) {
-		rd_u16(c);
-		tbuf_putc(c->b, ' ');
+	const uint8_t *p = wire_bytes(&c->r, n);
+	if (!p)
+		return false;
+	tbuf_base64(c->b, p, n);
+	return true;
+}
+
+bool rd_base64_rest(struct rd_ctx *c)
+{
+	size_t n = rd_left(c);
+	return n > 0 && rd_base64_n(c, n);
+}
+
+void rd_type(struct rd_ctx *c)
+{
+	char buf[16];
+	tbuf_puts(c->b, dns_type_str(wire_u16(&c->r), buf));
+}
+
+void rd_dec_pad(struct tbuf *b, uint64_t v, unsigned width)
+{
+	uint64_t lim = 1;
+	for (unsigned i = 1; i < width; i++) {
+		lim *= 10;
+		if (v < lim)
+			tbuf_putc(b, '0');
 	}
-	return rd_name(c);
+	tbuf_u64(b, v);
+}
+
+void rd_hex_lower(struct tbuf *b, const uint8_t *p, size_t n, char sep)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		if (sep && i > 0)
+			tbuf_putc(b, sep);
+		char two[2] = {digits[p[i] >> 4], digits[p[i] & 15]};
+		tbuf_put(b, two, 2);
+	}
 }
 
 /* Returns -1 when the type has no renderer, else whether it parsed. */
 static int render_typed(struct rd_ctx *c, uint16_t type)
 {
-	switch (type) {
-	case DNS_T_A:
-		return render_addr(c, AF_INET, 4);
-	case DNS_T_AAAA:
-		return render_addr(c, AF_INET6, 16);
-	case DNS_T_NS: case DNS_T_MD: case DNS_T_MF: case DNS_T_CNAME: case DNS_T_MB:
-	case DNS_T_MG: case DNS_T_MR: case DNS_T_PTR: case DNS_T_DNAME:
-		return rd_name(c);
-	case DNS_T_MX:
-		return render_mx(c);
-	case DNS_T_SOA:
-		return render_soa(c);
-	case DNS_T_TXT: case DNS_T_SPF:
-		return render_txt(c);
-	case DNS_T_SRV:
-		return render_srv(c);
-	default:
-		return -1;
-	}
+	int r = rd_render_basic(c, type);
+	if (r < 0)
+		r = rd_render_sec(c, type);
+	if (r < 0)
+		r = rd_render_svcb(c, type);
+	return r;
 }
 
 void dns_rdata_render_generic(struct tbuf *b, const uint8_t *rdata, size_t rdlen)
@@ -175,7 +229,7 @@ enum dns_rdata_form dns_rdata_render(struct tbuf *b, uint16_t type, const uint8_
 	wire_rd_init(&c.r, msg, off + rdlen);
 	c.r.pos = off;
 	int typed = render_typed(&c, type);
-	if (typed > 0 && rd_at_end(&c) && !b->overflow)
+	if (typed > 0 && wire_rd_ok(&c.r) && c.r.pos == c.end && !b->overflow)
 		return DNS_RDATA_TYPED;
 	/* Start again from this rdata's first byte, in the generic form. */
 	b->len = start;

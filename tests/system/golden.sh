@@ -1,6 +1,9 @@
 #!/bin/sh
 # Run dns-gazer on every case of golden.list and compare with tests/expected.
 # GOLDEN_UPDATE=1 rewrites the expected files instead (review the diff!).
+# DNS_GAZER_WRAPPER runs each dns-gazer under a tool, e.g.
+#   make check TESTS=tests/system/golden.sh \
+#     DNS_GAZER_WRAPPER="valgrind -q --leak-check=full --error-exitcode=9"
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}" "${DNS_GAZER:=$top_builddir/dns-gazer}"
 pcaps=$top_srcdir/tests/pcap
@@ -9,6 +12,7 @@ tools=$top_builddir/tests/tools
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export TZ=UTC LC_ALL=C
+wrap=${DNS_GAZER_WRAPPER:-}
 fail=0
 count=0
 
@@ -16,11 +20,11 @@ count=0
 run_case() {
     kind=$1; shift
     case $kind in
-    text|msgpack) (cd "$pcaps" && "$DNS_GAZER" "$@" -q) >"$tmp/raw" 2>"$tmp/err" ;;
-    stats) (cd "$pcaps" && "$DNS_GAZER" "$@") >/dev/null 2>"$tmp/raw" ;;
+    text|msgpack) (cd "$pcaps" && $wrap "$DNS_GAZER" "$@" -q) >"$tmp/raw" 2>"$tmp/err" ;;
+    stats) (cd "$pcaps" && $wrap "$DNS_GAZER" "$@") >/dev/null 2>"$tmp/raw" ;;
     stdin)
         file=$2; shift 2
-        (cd "$pcaps" && "$DNS_GAZER" -r - "$@" -q <"$file") >"$tmp/raw" 2>"$tmp/err" ;;
+        (cd "$pcaps" && $wrap "$DNS_GAZER" -r - "$@" -q <"$file") >"$tmp/raw" 2>"$tmp/err" ;;
     *) echo "golden.list: unknown kind $kind"; return 2 ;;
     esac
     rc=$?
