@@ -126,7 +126,7 @@ static enum pkt_status decode_tcp(struct wire_rd *r, struct pkt *out, bool trunc
 	out->sport = wire_u16(r);
 	out->dport = wire_u16(r);
 	out->tcp_seq = wire_u32(r);
-	wire_skip(r, 4); /* ack */
+	out->tcp_ack = wire_u32(r);
 	uint8_t off = wire_u8(r);
 	out->tcp_flags = wire_u8(r);
 	size_t hlen = (size_t)(off >> 4) * 4;

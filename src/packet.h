@@ -62,6 +62,7 @@ struct pkt {
 	size_t len;               /* payload bytes available */
 	bool truncated;           /* headers claimed more than was captured */
 	uint32_t tcp_seq;         /* TCP: sequence number of payload[0] */
+	uint32_t tcp_ack;         /* TCP: acknowledgment number (valid with PKT_TCP_ACK) */
 	uint8_t tcp_flags;        /* TCP: PKT_TCP_* bits */
 	struct pkt_frag frag;     /* PKT_FRAGMENT: payload/len are the fragment's data */
 	uint8_t tunnels;          /* encapsulations crossed; addresses are the innermost */

@@ -38,6 +38,7 @@ struct flow_key {
 struct flow {
 	struct flow *hnext;         /* bucket chain */
 	struct flow *older, *newer; /* LRU list */
+	struct flow *peer;          /* the opposite half-stream, while both are in the table */
 	uint64_t hash;
 	struct flow_key key;
 	int64_t last_ts;
@@ -92,6 +93,18 @@ static uint16_t be16(const uint8_t *p)
 }
 
 /* ---------------------------------------------------------- flow table */
+
+/* The key of p's half-stream (with reverse, of the opposite one). */
+static struct flow_key key_of(const struct pkt *p, bool reverse)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof(k));
+	k.src = reverse ? p->dst : p->src;
+	k.dst = reverse ? p->src : p->dst;
+	k.sport = reverse ? p->dport : p->sport;
+	k.dport = reverse ? p->sport : p->dport;
+	return k;
+}
 
 static void key_bytes(const struct flow_key *k, uint8_t out[KEY_BYTES])
 {
@@ -681,6 +694,8 @@ static void remove_flow(struct tcp_reasm *t, struct flow *f)
 		link = &(*link)->hnext;
 	*link = f->hnext;
 	lru_unlink(t, f);
+	if (f->peer)
+		f->peer->peer = NULL;
 	drop_ooo(t, f, false);
 	free_msg(t, f);
 	free(f);
@@ -720,6 +735,11 @@ static struct flow *flow_create(struct tcp_reasm *t, const struct flow_key *k, u
 	f->key = *k;
 	f->hash = h;
 	flow_init(t, f, p, ts);
+	/* Found once here, so that an ACK costs no lookup (on_peer_ack). */
+	struct flow_key rk = key_of(p, true);
+	f->peer = lookup(t, &rk, key_hash(t, &rk));
+	if (f->peer)
+		f->peer->peer = f;
 	if (t->count >= t->nbucket)
 		grow(t);
 	size_t i = h & (t->nbucket - 1);
@@ -765,15 +785,34 @@ static void check_gap_timeout(struct tcp_reasm *t, struct flow *f, int64_t ts, c
 		skip_gap(t, f, f->ooo->seq, o);
 }
 
-static struct flow_key key_of(const struct pkt *p, bool reverse)
+/*
+ * The other direction acknowledged every byte of f before ack.  Its
+ * receiver holds them, so a hole ending there was lost by the sensor alone
+ * and will not be retransmitted: skip it now rather than hold the data
+ * behind it until gap_timeout while the replies to those messages go by.
+ * An ACK inside a hole proves nothing about the rest of it; one beyond
+ * everything seen (data missed at the tail) has nothing to release, and
+ * moving next_seq there would turn data the sensor sees late into
+ * "retransmissions": the next segment is held until an ACK covers its
+ * start instead.
+ */
+static void on_peer_ack(struct tcp_reasm *t, struct flow *f, uint32_t ack, const struct out *o)
 {
-	struct flow_key k;
-	memset(&k, 0, sizeof(k));
-	k.src = reverse ? p->dst : p->src;
-	k.dst = reverse ? p->src : p->dst;
-	k.sport = reverse ? p->dport : p->sport;
-	k.dport = reverse ? p->sport : p->dport;
-	return k;
+	if (!f || f->state == RS_CLOSED)
+		return;
+	uint32_t ahead = ack - f->next_seq;
+	if (ahead == 0 || (ahead & 0x80000000u)) /* old news: nothing beyond the stream */
+		return;
+	if (ahead >= TCP_WINDOW_MAX) {
+		t->st.bad_seq++;
+		return;
+	}
+	while (f->ooo && f->state != RS_CLOSED && seq_le(f->ooo->seq, ack))
+		skip_gap(t, f, f->ooo->seq, o);
+	/* a FIN behind the hole: the receiver has everything up to it */
+	if (f->have_fin && seq_lt(f->next_seq, f->fin_seq) && seq_le(f->fin_seq, ack))
+		skip_gap(t, f, f->fin_seq, o);
+	check_fin(t, f);
 }
 
 /* Close a half-stream on RST, delivering what it holds. */
@@ -867,9 +906,21 @@ void tcp_reasm_segment(struct tcp_reasm *t, const struct pkt *p, int64_t ts_us,
 		f = on_syn(t, f, &k, h, p, ts_us, &o);
 	else if (!f && p->len > 0)
 		f = flow_create(t, &k, h, p, ts_us, &o);
-	if (!f)
+	/*
+	 * The peer's held data goes first: messages behind a hole the ACK
+	 * covers were sent before this segment's data (a reply to them).
+	 */
+	bool ack = (p->tcp_flags & PKT_TCP_ACK) != 0;
+	if (!f) {
+		if (ack) { /* e.g. a pure ACK from a direction that sent no data yet */
+			struct flow_key rk = key_of(p, true);
+			on_peer_ack(t, lookup(t, &rk, key_hash(t, &rk)), p->tcp_ack, &o);
+		}
 		return;
+	}
 	touch(t, f, ts_us);
+	if (ack)
+		on_peer_ack(t, f->peer, p->tcp_ack, &o);
 	if (f->state == RS_CLOSED) {
 		if (p->len > 0)
 			t->st.late_segments++;

@@ -20,12 +20,29 @@
  *    bounded by max_flow_bytes (data plus bookkeeping) and 256 pieces.
  *    Data more than 2^30 bytes ahead (the largest scaled TCP window) is
  *    dropped as bogus.
- *  - Gaps (a segment that never comes): when the out-of-order data would
- *    exceed the bound, when the oldest waiting data is gap_timeout_us old,
- *    or when the flow ends (FIN, RST, idle expiry, eviction, flush), the
- *    hole is skipped.  If the hole falls inside a message of known length,
- *    that message is lost but the framing is kept (the next message starts
- *    where the lost one ends); otherwise the stream resynchronises as below.
+ *  - Gaps (a segment that never comes): when the opposite direction
+ *    acknowledges past the hole (see below), when the out-of-order data
+ *    would exceed the bound, when the oldest waiting data is gap_timeout_us
+ *    old, or when the flow ends (FIN, RST, idle expiry, eviction, flush),
+ *    the hole is skipped.  If the hole falls inside a message of known
+ *    length, that message is lost but the framing is kept (the next message
+ *    starts where the lost one ends); otherwise the stream resynchronises
+ *    as below.
+ *  - The peer's ACK: a segment with the ACK flag shows that its receiver
+ *    has every byte of the opposite half-stream before the acknowledgment
+ *    number.  A hole ending at or before it was lost by the sensor alone
+ *    and will not be retransmitted: it is skipped at once (counted as any
+ *    gap), before the segment's own data, so messages held behind it (with
+ *    their own timestamps) come before the replies that acknowledge them,
+ *    not gap_timeout later.  The two directions of a connection are linked
+ *    while both are in the table, so this costs no lookup, and it is O(1)
+ *    unless data is held.  An ACK inside a hole changes nothing (the rest
+ *    may still come).  One beyond everything seen (data missed at the
+ *    tail) releases and moves nothing: data seen late is still taken in
+ *    order, and a later segment waits for an ACK covering its start.  An
+ *    ACK 2^30 bytes or more ahead of the stream is bogus (counted bad_seq);
+ *    one behind it is old news.  An acknowledged FIN behind a hole closes
+ *    the direction.
  *  - Mid-stream start (no SYN seen) and resynchronisation after a gap: only
  *    a segment start can begin a message.  Its first 14 bytes (length
  *    prefix plus DNS header, gathered across following in-order segments if
@@ -107,7 +124,7 @@ struct tcp_reasm_stats {
 	uint64_t overlaps;        /* segments partly overlapping data seen or held */
 	uint64_t ooo_segments;    /* segments held out of order */
 	uint64_t ooo_dropped;     /* out-of-order pieces dropped (bounds, FIN, memory) */
-	uint64_t bad_seq;         /* segments or RSTs too far from the stream's position */
+	uint64_t bad_seq;         /* segments, RSTs or ACKs too far from the stream's position */
 	uint64_t oversize;        /* messages longer than max_flow_bytes, skipped */
 	uint64_t empty_messages;  /* length prefix 0, skipped */
 	uint64_t partial_dropped; /* started messages lost (gap, close, expiry, eviction) */
@@ -123,8 +140,9 @@ struct tcp_reasm;
  * Called once per complete DNS message (without its length prefix).  p
  * describes the direction it travelled: addresses, ports, proto
  * PKT_PROTO_TCP, payload/len = msg/len, tcp_seq = sequence number of the
- * length prefix, tcp_flags 0.  ts_us is the latest arrival time of the
- * segments that carried it.  p and msg are valid only during the call.
+ * length prefix, tcp_ack and tcp_flags 0.  ts_us is the latest arrival
+ * time of the segments that carried it.  p and msg are valid only during
+ * the call.
  */
 typedef void (*tcp_reasm_msg_cb)(void *ctx, const struct pkt *p, const uint8_t *msg, size_t len,
                                  int64_t ts_us);
@@ -141,8 +159,9 @@ void tcp_reasm_free(struct tcp_reasm *t);
 /*
  * Take one TCP segment (p->proto PKT_PROTO_TCP; others are ignored)
  * captured at ts_us.  Complete messages are passed to cb(ctx, ...) before
- * this returns, possibly several, possibly of other flows (one evicted to
- * make room).  p and its payload are only read during the call.  A
+ * this returns, possibly several, possibly of other flows (the opposite
+ * direction's, released by this segment's ACK, or one evicted to make
+ * room).  p and its payload are only read during the call.  A
  * truncated segment (p->truncated) contributes the bytes it has; the rest
  * becomes a hole.
  */

@@ -543,7 +543,7 @@ static void fb_tcp(struct fb *f, unsigned doff, uint8_t flags)
 	fb_u16(f, SPORT);
 	fb_u16(f, DPORT);
 	fb_u32(f, 0x01020304); /* seq */
-	fb_u32(f, 0);          /* ack */
+	fb_u32(f, 0x0a0b0c0d); /* ack */
 	fb_u8(f, (uint8_t)(doff << 4));
 	fb_u8(f, flags);
 	for (int i = 0; i < 6; i++) /* window, checksum, urgent */
@@ -564,6 +564,7 @@ START_TEST(tcp_and_other_protocols)
 	ck_assert_uint_eq(r.p.sport, SPORT);
 	ck_assert_uint_eq(r.p.dport, DPORT);
 	ck_assert_uint_eq(r.p.tcp_seq, 0x01020304);
+	ck_assert_uint_eq(r.p.tcp_ack, 0x0a0b0c0d);
 	ck_assert_uint_eq(r.p.tcp_flags, PKT_TCP_ACK);
 	ck_assert_uint_eq(r.off, 40);
 	ck_assert_uint_eq(r.p.len, 4);

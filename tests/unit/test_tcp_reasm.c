@@ -1,7 +1,8 @@
 /*
  * Unit tests for tcp_reasm.c: framing, ordering, overlaps, mid-stream
- * starts, gaps, wraparound, FIN/RST, expiry, bounds, and a fixed-seed fuzz
- * loop (run it under valgrind: CK_FORK=no valgrind ./test_tcp_reasm).
+ * starts, gaps, holes skipped on the peer's ACK, wraparound, FIN/RST,
+ * expiry, bounds, and a fixed-seed fuzz loop (run it under valgrind:
+ * CK_FORK=no valgrind ./test_tcp_reasm).
  */
 #include "config.h"
 
@@ -84,14 +85,28 @@ static struct pkt seg(enum dir d, uint32_t seq, uint8_t flags, const uint8_t *da
 	return p;
 }
 
+static void feed_pkt(struct tcp_reasm *t, struct sink *s, const struct pkt *p, int64_t ts)
+{
+	s->seg_lo = p->payload;
+	s->seg_hi = p->payload ? p->payload + p->len : NULL;
+	tcp_reasm_segment(t, p, ts, on_msg, s);
+	s->seg_lo = s->seg_hi = NULL;
+}
+
 static void feed(struct tcp_reasm *t, struct sink *s, enum dir d, uint32_t seq, uint8_t flags,
                  const uint8_t *data, size_t len, int64_t ts)
 {
 	struct pkt p = seg(d, seq, flags, data, len);
-	s->seg_lo = data;
-	s->seg_hi = data ? data + len : NULL;
-	tcp_reasm_segment(t, &p, ts, on_msg, s);
-	s->seg_lo = s->seg_hi = NULL;
+	feed_pkt(t, s, &p, ts);
+}
+
+/* A segment (or a pure ACK: data NULL) acknowledging everything before ack. */
+static void feed_ack(struct tcp_reasm *t, struct sink *s, enum dir d, uint32_t seq, uint32_t ack,
+                     const uint8_t *data, size_t len, int64_t ts)
+{
+	struct pkt p = seg(d, seq, 0, data, len);
+	p.tcp_ack = ack;
+	feed_pkt(t, s, &p, ts);
 }
 
 /*
@@ -717,6 +732,309 @@ START_TEST(far_ahead_dropped)
 }
 END_TEST
 
+/* ------------------------------------------------------------ peer ACKs */
+
+/*
+ * The server acknowledges client bytes the sensor never saw: the hole is
+ * skipped at once, and the queries held behind it come out, with their own
+ * times, before the reply that carried the ACK.
+ */
+START_TEST(ack_skips_hole)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0); /* gap_timeout 2 s: never reached here */
+	struct sink s = {0};
+	uint8_t b[1024], r[256];
+	handshake(t, &s, 1);
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 10);
+	size_t n3 = mkmsg(b + n1 + n2, 3, 0);
+	size_t n4 = mkmsg(b + n1 + n2 + n3, 4, 5);
+	uint32_t seq = ISN_C + 1, at3 = seq + (uint32_t)(n1 + n2), at4 = at3 + (uint32_t)n3;
+	feed(t, &s, C2S, seq, 0, b, n1, 10);
+	/* message 2 is lost; 3 and 4 wait behind the hole */
+	feed(t, &s, C2S, at3, 0, b + n1 + n2, n3, 30);
+	feed(t, &s, C2S, at4, 0, b + n1 + n2 + n3, n4, 40);
+	ck_assert_uint_eq(s.n, 1);
+	/* the reply to 1 acknowledges only what the sensor saw: nothing moves */
+	size_t m = mkmsg(r, 1, 0);
+	uint32_t sseq = ISN_S + 1;
+	feed_ack(t, &s, S2C, sseq, seq + (uint32_t)n1, r, m, 45);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(s.g[1].sport, SERVER_PORT);
+	ck_assert_uint_eq(tcp_reasm_stats(t)->gaps, 0);
+	/* the reply to 3 acknowledges 3: the hole is skipped first */
+	sseq += (uint32_t)m;
+	m = mkmsg(r, 3, 0);
+	feed_ack(t, &s, S2C, sseq, at4, r, m, 50);
+	ck_assert_uint_eq(s.n, 5);
+	check_got(&s, 2, 3, 0, 30);
+	check_got(&s, 3, 4, 5, 40);
+	ck_assert_uint_eq(s.g[2].sport, CLIENT_PORT);
+	ck_assert_uint_eq(s.g[3].sport, CLIENT_PORT);
+	ck_assert_uint_eq(s.g[3].seq, at4);
+	check_got(&s, 4, 3, 0, 50);
+	ck_assert_uint_eq(s.g[4].sport, SERVER_PORT);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->gap_bytes, n2);
+	ck_assert_uint_eq(st->resyncs, 1); /* the hole ended at a message boundary */
+	ck_assert_uint_eq(st->partial_dropped, 0);
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	/* the stream goes on in order; message 2 turning up late is old data */
+	uint32_t at5 = at4 + (uint32_t)n4;
+	feed(t, &s, C2S, at5, 0, b, mkmsg(b, 5, 0), 60);
+	ck_assert_uint_eq(s.n, 6);
+	check_got(&s, 5, 5, 0, 60);
+	feed(t, &s, C2S, seq + (uint32_t)n1, 0, b + n1, n2, 61);
+	ck_assert_uint_eq(s.n, 6);
+	ck_assert_uint_eq(st->retransmits, 1);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/* A hole inside a message of known length: that message is lost, framing is not. */
+START_TEST(ack_skips_hole_inside_message)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[1024];
+	handshake(t, &s, 1);
+	size_t n1 = mkmsg(b, 1, 200);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	size_t n3 = mkmsg(b + n1 + n2, 3, 0);
+	uint32_t seq = ISN_C + 1;
+	feed(t, &s, C2S, seq, 0, b, 50, 10);
+	/* [50,100) is lost; the rest arrives in two segments */
+	feed(t, &s, C2S, seq + 100, 0, b + 100, n1 + n2 - 100, 20);
+	feed(t, &s, C2S, seq + (uint32_t)(n1 + n2), 0, b + n1 + n2, n3, 30);
+	ck_assert_uint_eq(s.n, 0);
+	/* a pure ACK covering the start of the first held segment only */
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + 101, NULL, 0, 40);
+	ck_assert_uint_eq(s.n, 2); /* the segment after it was contiguous: drained along */
+	check_got(&s, 0, 2, 0, 20);
+	check_got(&s, 1, 3, 0, 30);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->gap_bytes, 50);
+	ck_assert_uint_eq(st->partial_dropped, 1);
+	ck_assert_uint_eq(st->resyncs, 0); /* no guessing needed */
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/* An ACK inside the hole, or at the stream's position, proves nothing about the rest. */
+START_TEST(ack_inside_hole_does_nothing)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[512];
+	handshake(t, &s, 1);
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	uint32_t seq = ISN_C + 1;
+	feed(t, &s, C2S, seq + (uint32_t)n1, 0, b + n1, n2, 10); /* message 1 is missing */
+	feed_ack(t, &s, S2C, ISN_S + 1, seq, NULL, 0, 20);
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + 1, NULL, 0, 21);
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + (uint32_t)n1 - 1, NULL, 0, 22);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_uint_eq(st->gaps, 0);
+	ck_assert_uint_eq(st->bad_seq, 0);
+	/* the hole fills after all: nothing was lost */
+	feed(t, &s, C2S, seq, 0, b, n1, 30);
+	ck_assert_uint_eq(s.n, 2);
+	check_got(&s, 0, 1, 0, 30);
+	check_got(&s, 1, 2, 0, 10);
+	ck_assert_uint_eq(st->gaps, 0);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/* An ACK far ahead of the stream is bogus; one far behind is old news. */
+START_TEST(ack_out_of_window_ignored)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[512];
+	handshake(t, &s, 1);
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	uint32_t seq = ISN_C + 1;
+	feed(t, &s, C2S, seq + (uint32_t)n1, 0, b + n1, n2, 10);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + 0x40000000u, NULL, 0, 20); /* one window ahead */
+	ck_assert_uint_eq(st->bad_seq, 1);
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + 0x7fffffffu, NULL, 0, 21);
+	ck_assert_uint_eq(st->bad_seq, 2);
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + 0x80000000u, NULL, 0, 22); /* behind */
+	feed_ack(t, &s, S2C, ISN_S + 1, seq - 0x50000000u, NULL, 0, 23);
+	ck_assert_uint_eq(st->bad_seq, 2);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_uint_eq(st->gaps, 0);
+	ck_assert_uint_eq(st->active_flows, 2);
+	/* the last byte of the largest window is still believed */
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + 0x3fffffffu, NULL, 0, 24);
+	ck_assert_uint_eq(s.n, 1);
+	check_got(&s, 0, 2, 0, 10);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->bad_seq, 2);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/* Without the ACK flag the acknowledgment field means nothing. */
+START_TEST(ack_without_flag_ignored)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[512], r[256];
+	handshake(t, &s, 1);
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	uint32_t seq = ISN_C + 1, end = seq + (uint32_t)(n1 + n2);
+	feed(t, &s, C2S, seq + (uint32_t)n1, 0, b + n1, n2, 10);
+	struct pkt p = seg(S2C, ISN_S + 1, 0, r, mkmsg(r, 2, 0));
+	p.tcp_flags = 0;
+	p.tcp_ack = end;
+	feed_pkt(t, &s, &p, 20);
+	ck_assert_uint_eq(s.n, 1); /* the reply only */
+	ck_assert_uint_eq(s.g[0].sport, SERVER_PORT);
+	ck_assert_uint_eq(tcp_reasm_stats(t)->gaps, 0);
+	/* a pure segment without the flag neither */
+	p = seg(S2C, ISN_S + 1 + (uint32_t)p.len, 0, NULL, 0);
+	p.tcp_flags = 0;
+	p.tcp_ack = end;
+	feed_pkt(t, &s, &p, 21);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(tcp_reasm_stats(t)->gaps, 0);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/*
+ * Data missed at the tail: the ACK is beyond everything seen and nothing is
+ * held.  It changes nothing: data the sensor only sees late is taken in
+ * order, and a later segment waits until an ACK covers its start.
+ */
+START_TEST(ack_beyond_everything_seen)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[1024];
+	handshake(t, &s, 1);
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	size_t n3 = mkmsg(b + n1 + n2, 3, 0);
+	size_t n4 = mkmsg(b + n1 + n2 + n3, 4, 0);
+	uint32_t seq = ISN_C + 1;
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	/* the ACK overtakes the data it acknowledges (capture reordering) */
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + (uint32_t)n1, NULL, 0, 10);
+	feed(t, &s, C2S, seq, 0, b, n1, 11);
+	ck_assert_uint_eq(s.n, 1);
+	check_got(&s, 0, 1, 0, 11);
+	/* message 2 is lost for good and acknowledged */
+	uint32_t at3 = seq + (uint32_t)(n1 + n2);
+	feed_ack(t, &s, S2C, ISN_S + 1, at3, NULL, 0, 20);
+	ck_assert_uint_eq(st->gaps, 0);
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	/* message 3 waits for an ACK that covers its start, not for gap_timeout */
+	feed(t, &s, C2S, at3, 0, b + n1 + n2, n3, 30);
+	ck_assert_uint_eq(s.n, 1);
+	feed_ack(t, &s, S2C, ISN_S + 1, at3 + (uint32_t)n3, NULL, 0, 31);
+	ck_assert_uint_eq(s.n, 2);
+	check_got(&s, 1, 3, 0, 30);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->gap_bytes, n2);
+	/* an ACK far beyond the data (within a window) is harmless too */
+	feed_ack(t, &s, S2C, ISN_S + 1, at3 + 100000, NULL, 0, 40);
+	feed(t, &s, C2S, at3 + (uint32_t)n3, 0, b + n1 + n2 + n3, n4, 41);
+	ck_assert_uint_eq(s.n, 3);
+	check_got(&s, 2, 4, 0, 41);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->bad_seq, 0);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/*
+ * Mid-stream, before the server has sent any data (so it has no flow): its
+ * pure ACK still releases the client's hole.  A FIN behind a hole closes
+ * the direction once acknowledged.
+ */
+START_TEST(ack_pure_from_unknown_flow_and_fin)
+{
+	struct tcp_reasm *t = mk(0, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[1024];
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	size_t n3 = mkmsg(b + n1 + n2, 3, 0);
+	uint32_t seq = 424242;
+	feed(t, &s, C2S, seq, 0, b, n1, 10);
+	feed(t, &s, C2S, seq + (uint32_t)(n1 + n2), 0, b + n1 + n2, n3, 20);
+	ck_assert_uint_eq(s.n, 1);
+	feed_ack(t, &s, S2C, 9999, seq + (uint32_t)(n1 + n2) + 1, NULL, 0, 30);
+	ck_assert_uint_eq(s.n, 2);
+	check_got(&s, 1, 3, 0, 20);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	ck_assert_uint_eq(st->flows, 1); /* the ACK created nothing */
+	ck_assert_uint_eq(st->gaps, 1);
+	/* half of a message, a hole, then the client's FIN */
+	uint32_t at = seq + (uint32_t)(n1 + n2 + n3);
+	size_t n4 = mkmsg(b, 4, 20);
+	feed(t, &s, C2S, at, 0, b, 10, 40);
+	feed(t, &s, C2S, at + (uint32_t)n4, PKT_TCP_FIN, NULL, 0, 41);
+	ck_assert_uint_eq(st->closed_flows, 0);
+	feed_ack(t, &s, S2C, 9999, at + (uint32_t)n4 + 1, NULL, 0, 42);
+	ck_assert_uint_eq(st->closed_flows, 1);
+	ck_assert_uint_eq(st->gaps, 2);
+	ck_assert_uint_eq(st->partial_dropped, 1);
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	ck_assert_uint_eq(s.n, 2);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/* The link between the two directions survives eviction and recreation. */
+START_TEST(ack_peer_link_after_eviction)
+{
+	struct tcp_reasm *t = mk(2, 0, 0, 0);
+	struct sink s = {0};
+	uint8_t b[512];
+	handshake(t, &s, 1); /* the client's flow is the least recently used */
+	struct pkt p = seg(C2S, 7000, PKT_TCP_SYN, NULL, 0);
+	p.sport = 40001;
+	feed_pkt(t, &s, &p, 2); /* a stranger evicts the client's flow */
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	ck_assert_uint_eq(st->evicted_flows, 1);
+	/* the server acknowledges into the void: no dangling link (valgrind) */
+	feed_ack(t, &s, S2C, ISN_S + 1, ISN_C + 100, NULL, 0, 3);
+	/* the client comes back mid-stream (evicting the stranger) with a hole */
+	size_t n1 = mkmsg(b, 1, 0);
+	size_t n2 = mkmsg(b + n1, 2, 0);
+	uint32_t seq = ISN_C + 1;
+	feed(t, &s, C2S, seq, 0, b, n1, 4);
+	feed(t, &s, C2S, seq + (uint32_t)n1 + 5, 0, b + n1 + 5, n2 - 5, 5);
+	ck_assert_uint_eq(st->evicted_flows, 2);
+	ck_assert_uint_eq(s.n, 1);
+	feed_ack(t, &s, S2C, ISN_S + 1, seq + (uint32_t)(n1 + n2), NULL, 0, 6);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->partial_dropped, 0);
+	ck_assert_uint_eq(st->bad_framing, 1); /* message 2 without its start */
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------ closing */
 
 START_TEST(fin_closes_one_direction)
@@ -1046,13 +1364,22 @@ static struct pkt fuzz_segment(unsigned h, uint8_t (*stream)[4096], uint32_t *ba
 		p.truncated = true;
 		p.len /= 2;
 	}
+	/* acknowledge the opposite half-stream: near what it sent, or anything */
+	r = rnd() % 100;
+	if (r < 10)
+		p.tcp_flags &= (uint8_t)~PKT_TCP_ACK;
+	else if (r < 15)
+		p.tcp_ack = rnd();
+	else
+		p.tcp_ack = base[h ^ 1] + cursor[h ^ 1] + rnd() % 1000 - 300;
 	return p;
 }
 
 /*
  * Tens of thousands of hostile segments: streams of real framed messages
  * sent mostly in order, with retransmissions, overlaps, holes, junk,
- * SYN/FIN/RST at random, truncation, and strangers forcing evictions.
+ * SYN/FIN/RST at random, ACKs near the opposite direction's data or
+ * anywhere, truncation, and strangers forcing evictions.
  * Nothing may crash, leak or exceed the bounds, and most messages still
  * come through.
  */
@@ -1148,6 +1475,14 @@ int main(void)
 	tcase_add_test(tc, gap_timeout);
 	tcase_add_test(tc, gap_piece_count_bound);
 	tcase_add_test(tc, far_ahead_dropped);
+	tcase_add_test(tc, ack_skips_hole);
+	tcase_add_test(tc, ack_skips_hole_inside_message);
+	tcase_add_test(tc, ack_inside_hole_does_nothing);
+	tcase_add_test(tc, ack_out_of_window_ignored);
+	tcase_add_test(tc, ack_without_flag_ignored);
+	tcase_add_test(tc, ack_beyond_everything_seen);
+	tcase_add_test(tc, ack_pure_from_unknown_flow_and_fin);
+	tcase_add_test(tc, ack_peer_link_after_eviction);
 	tcase_add_test(tc, fin_closes_one_direction);
 	tcase_add_test(tc, fin_after_hole_and_partial);
 	tcase_add_test(tc, rst_closes_both_directions);
