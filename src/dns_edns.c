@@ -171,8 +171,10 @@ int dns_edns_parse(struct dns_edns *e, uint16_t rclass, uint32_t ttl, const uint
 			b.overflow = false;
 			tbuf_puts(&b, "\\# ");
 			tbuf_u64(&b, len);
-			tbuf_putc(&b, ' ');
-			tbuf_hex(&b, p, len);
+			if (len) {
+				tbuf_putc(&b, ' ');
+				tbuf_hex(&b, p, len);
+			}
 		}
 		if (b.overflow) {
 			malformed = 1;

@@ -42,7 +42,9 @@ static void install_signals(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	/* no SA_RESTART: a signal must end the capture's wait at once */
+	/* Reads of a file or pipe resume after a signal; the live capture's
+	 * poll() still returns at once (poll is never restarted). */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -208,8 +210,8 @@ static int close_sinks(struct sink **sinks, size_t n)
 		uint64_t lost = s->errors;
 		int first_errno = s->last_errno;
 		int closed = s->ops->close(s); /* frees s */
-		if (first_errno == EPIPE && lost == 0)
-			continue; /* the reader left: not a failure of ours */
+		if (first_errno == EPIPE)
+			continue; /* the reader left (| head): not a failure of ours */
 		if (lost || flushed < 0 || closed < 0) {
 			/* Buffered bytes lost at flush are not counted per event. */
 			log_error("writing to %s failed: %s (%llu events lost, or more)", name,
