@@ -173,9 +173,10 @@ enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size
 				continue;
 			}
 			if (s != DNS_MSG_OK && s != DNS_MSG_BAD_RDATA) {
-				if (s == DNS_MSG_BAD_QUESTION && m->nrr == 0)
-					return m->status = s;
-				flag(m, s == DNS_MSG_BAD_QUESTION ? DNS_MSG_BAD_NAME : s);
+				/* a bad first question leaves the header alone to log */
+				if (s == DNS_MSG_BAD_QUESTION && m->nrr > 0)
+					s = DNS_MSG_BAD_NAME;
+				flag(m, s);
 				goto done;
 			}
 			if (s == DNS_MSG_BAD_RDATA)
@@ -212,8 +213,31 @@ const char *dns_msg_status_str(enum dns_msg_status s)
 	return "unknown";
 }
 
-const char *dns_section_str(enum dns_section s)
+const char *dns_section_str(enum dns_section s, unsigned opcode)
 {
 	static const char *const names[] = {"question", "answer", "authority", "additional"};
-	return (unsigned)s < 4 ? names[s] : "unknown";
+	static const char *const update[] = {"zone", "prerequisite", "update", "additional"};
+	if ((unsigned)s >= 4)
+		return "unknown";
+	return opcode == 5 ? update[s] : names[s];
+}
+
+const char *dns_flags_str(uint16_t flags, char buf[24])
+{
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} f[] = {{0x0400, "aa"}, {0x0200, "tc"}, {0x0100, "rd"}, {0x0080, "ra"},
+	         {0x0040, "z"},  {0x0020, "ad"}, {0x0010, "cd"}};
+	char *o = buf;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!(flags & f[i].bit))
+			continue;
+		if (o != buf)
+			*o++ = ' ';
+		for (const char *n = f[i].name; *n; n++)
+			*o++ = *n;
+	}
+	*o = '\0';
+	return buf;
 }

@@ -4,10 +4,11 @@
  * in presentation form.
  *
  * Counts in the header are never trusted: records are read until a count
- * is reached or the message ends.  A message whose header or first
- * question cannot be read is rejected; a message that breaks later keeps
- * the records read so far and is flagged `malformed`, so a reply padded
- * with garbage still shows what it answered.
+ * is reached or the message ends.  A message shorter than its header is
+ * rejected; one that breaks later keeps the header and the records read
+ * so far and is flagged `malformed` with the reason, so a reply padded
+ * with garbage still shows what it answered, and junk sent to a DNS port
+ * still shows up.
  */
 #ifndef DNS_GAZER_DNS_MSG_H
 #define DNS_GAZER_DNS_MSG_H
@@ -34,7 +35,7 @@ enum dns_section {
 enum dns_msg_status {
 	DNS_MSG_OK = 0,
 	DNS_MSG_SHORT_HEADER,   /* fewer than 12 bytes */
-	DNS_MSG_BAD_QUESTION,   /* first question unreadable: rejected */
+	DNS_MSG_BAD_QUESTION,   /* first question unreadable: header kept, flagged */
 	DNS_MSG_BAD_NAME,       /* a later owner name unreadable: flagged */
 	DNS_MSG_TRUNCATED_RR,   /* RR fixed part or rdata past the end: flagged */
 	DNS_MSG_TRAILING,       /* bytes left after the last counted RR: flagged */
@@ -114,13 +115,23 @@ enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size
 /* Whether a status from dns_msg_parse() left a message worth logging. */
 static inline bool dns_msg_usable(enum dns_msg_status s)
 {
-	return s != DNS_MSG_SHORT_HEADER && s != DNS_MSG_BAD_QUESTION && s != DNS_MSG_NO_MEMORY;
+	return s != DNS_MSG_SHORT_HEADER && s != DNS_MSG_NO_MEMORY;
 }
 
 /* Counter name of a status ("short_header", "bad_question", ...). */
 const char *dns_msg_status_str(enum dns_msg_status s);
 
-/* Section name as logged: "question", "answer", "authority", "additional". */
-const char *dns_section_str(enum dns_section s);
+/*
+ * Section name as logged: "question", "answer", "authority", "additional";
+ * in an UPDATE (opcode 5, RFC 2136) "zone", "prerequisite", "update",
+ * "additional".
+ */
+const char *dns_section_str(enum dns_section s, unsigned opcode);
+
+/*
+ * The header flags that are set, lower case in header order, separated by
+ * spaces: "aa tc rd ra z ad cd" (QR aside; "" when none).  buf >= 24 bytes.
+ */
+const char *dns_flags_str(uint16_t flags, char buf[24]);
 
 #endif /* DNS_GAZER_DNS_MSG_H */

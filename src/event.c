@@ -52,7 +52,7 @@ static void put_rcode(const struct emitter *e, const struct dns_msg *m)
 }
 
 /* One record inside a query or reply array. */
-static void record_map(const struct emitter *e, const struct dns_rr *rr)
+static void record_map(const struct emitter *e, const struct dns_rr *rr, unsigned opcode)
 {
 	char tbuf[16], cbuf[16];
 	bool q = rr->section == DNS_SEC_QUESTION;
@@ -63,7 +63,7 @@ static void record_map(const struct emitter *e, const struct dns_rr *rr)
 	if (!q)
 		put_str(e, "data", rr->data);
 	put_str(e, "name", rr->name);
-	put_str(e, "section", dns_section_str(rr->section));
+	put_str(e, "section", dns_section_str(rr->section, opcode));
 	if (!q)
 		put_uint(e, "ttl", rr->ttl);
 	put_str(e, "type", dns_type_str(rr->type, tbuf));
@@ -113,42 +113,70 @@ static void edns_map(const struct emitter *e, const char *k, const struct dns_ed
 	e->ops->map_end(e->ctx);
 }
 
+static void put_flags(const struct emitter *e, const char *k, const struct dns_msg *m)
+{
+	char buf[24];
+	put_str(e, k, dns_flags_str(m->flags, buf));
+}
+
+static void put_opcode(const struct emitter *e, const struct dns_msg *m)
+{
+	char buf[16];
+	put_str(e, "opcode", dns_opcode_str((uint8_t)dns_msg_opcode(m), buf));
+}
+
 static void record_array(const struct emitter *e, const char *k, const struct dns_msg *m)
 {
 	e->ops->key(e->ctx, k);
 	e->ops->array_begin(e->ctx, m->nrr);
 	for (size_t i = 0; i < m->nrr; i++)
-		record_map(e, &m->rr[i]);
+		record_map(e, &m->rr[i], dns_msg_opcode(m));
 	e->ops->array_end(e->ctx);
+}
+
+/*
+ * The per-message keys of a tx event, in key order: "query", "query_edns",
+ * "query_flags", "query_malformed", "query_ts" (likewise "reply_...").
+ */
+static void message_keys(const struct emitter *e, const char *which, const struct dns_msg *m,
+                         int64_t us)
+{
+	char k[24];
+	record_array(e, which, m);
+	if (m->edns.present) {
+		snprintf(k, sizeof(k), "%s_edns", which);
+		edns_map(e, k, &m->edns);
+	}
+	snprintf(k, sizeof(k), "%s_flags", which);
+	put_flags(e, k, m);
+	if (m->malformed) {
+		snprintf(k, sizeof(k), "%s_malformed", which);
+		put_str(e, k, dns_msg_status_str(m->status));
+	}
+	snprintf(k, sizeof(k), "%s_ts", which);
+	put_usec(e, k, us);
+}
+
+static size_t message_key_count(const struct dns_msg *m)
+{
+	return m ? 3 + (size_t)m->edns.present + (size_t)m->malformed : 0;
 }
 
 void event_tx(const struct emitter *e, const struct tx_view *tx)
 {
 	const struct dns_msg *q = tx->query, *r = tx->reply;
-	bool malformed = (q && q->malformed) || (r && r->malformed);
-	size_t n = 7 + (malformed ? 1 : 0) + (q ? 2 : 0) + (r ? 3 : 0) + (q && r ? 1 : 0) +
-	           (q && q->edns.present) + (r && r->edns.present);
+	size_t n = 8 + message_key_count(q) + message_key_count(r) + (r ? 1 : 0) + (q && r ? 1 : 0);
 
 	e->ops->map_begin(e->ctx, n);
 	put_str(e, "client_addr", tx->client);
 	put_uint(e, "client_port", tx->client_port);
-	if (malformed) {
-		e->ops->key(e->ctx, "malformed");
-		e->ops->boolean(e->ctx, true);
-	}
+	put_opcode(e, q ? q : r);
 	put_str(e, "proto", proto_str(tx->proto));
-	if (q) {
-		record_array(e, "query", q);
-		if (q->edns.present)
-			edns_map(e, "query_edns", &q->edns);
-		put_usec(e, "query_ts", tx->query_us);
-	}
+	if (q)
+		message_keys(e, "query", q, tx->query_us);
 	if (r) {
 		put_rcode(e, r);
-		record_array(e, "reply", r);
-		if (r->edns.present)
-			edns_map(e, "reply_edns", &r->edns);
-		put_usec(e, "reply_ts", tx->reply_us);
+		message_keys(e, "reply", r, tx->reply_us);
 	}
 	if (q && r)
 		put_usec(e, "rtt", tx->reply_us - tx->query_us);
@@ -165,8 +193,8 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	char tbuf[16], cbuf[16];
 	const struct dns_msg *m = reply ? tx->reply : tx->query;
 	bool q = rr->section == DNS_SEC_QUESTION;
-	size_t n = 12 + (q ? 0 : 2) + (reply ? 1 : 0) + (m->edns.present ? edns_count(&m->edns) : 0) +
-	           rr->mdns_bit;
+	size_t n = 14 + (q ? 0 : 2) + (reply ? 1 : 0) + (m->edns.present ? edns_count(&m->edns) : 0) +
+	           rr->mdns_bit + m->malformed;
 
 	e->ops->map_begin(e->ctx, n);
 	if (rr->mdns_bit && !q)
@@ -178,12 +206,16 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 		put_str(e, "data", rr->data);
 	if (m->edns.present)
 		edns_fields(e, &m->edns, "edns_");
+	put_flags(e, "flags", m);
+	if (m->malformed)
+		put_str(e, "malformed", dns_msg_status_str(m->status));
 	put_str(e, "msg_type", reply ? "reply" : "query");
 	put_str(e, "name", rr->name);
+	put_opcode(e, m);
 	put_str(e, "proto", proto_str(tx->proto));
 	if (reply)
 		put_rcode(e, m);
-	put_str(e, "section", dns_section_str(rr->section));
+	put_str(e, "section", dns_section_str(rr->section, dns_msg_opcode(m)));
 	put_str(e, "server_addr", tx->server);
 	put_uint(e, "server_port", tx->server_port);
 	put_usec(e, "ts", reply ? tx->reply_us : tx->query_us);

@@ -410,6 +410,20 @@ static enum pkt_status decode_ethernet(struct wire_rd *r, struct pkt *out)
 	return decode_ethertype(r, type, out);
 }
 
+/* FDDI: frame control, two addresses, then LLC/SNAP carrying an ethertype. */
+static enum pkt_status decode_fddi(struct wire_rd *r, struct pkt *out)
+{
+	wire_skip(r, 13);
+	uint8_t dsap = wire_u8(r), ssap = wire_u8(r), ctrl = wire_u8(r);
+	wire_skip(r, 3); /* SNAP organisation code */
+	uint16_t type = wire_u16(r);
+	if (!wire_rd_ok(r))
+		return PKT_LINK_SHORT;
+	if (dsap != 0xAA || ssap != 0xAA || ctrl != 0x03)
+		return PKT_NOT_IP;
+	return decode_ethertype(r, type, out);
+}
+
 static enum pkt_status decode_null(struct wire_rd *r, struct pkt *out, bool loop)
 {
 	const uint8_t *p = wire_bytes(r, 4);
@@ -456,6 +470,8 @@ enum pkt_status pkt_decode(int linktype, const uint8_t *frame, size_t caplen, st
 		return decode_ip_version(&r, out);
 	case DLT_PPP: case DLT_PPP_SERIAL:
 		return decode_ppp(&r, out);
+	case DLT_FDDI:
+		return decode_fddi(&r, out);
 	default:
 		return PKT_LINK_UNSUPPORTED;
 	}
@@ -465,7 +481,7 @@ bool pkt_linktype_supported(int linktype)
 {
 	switch (linktype) {
 	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_NULL: case DLT_LOOP:
-	case DLT_RAW: case DLT_IPV4: case DLT_IPV6: case DLT_PPP: case DLT_PPP_SERIAL:
+	case DLT_RAW: case DLT_IPV4: case DLT_IPV6: case DLT_PPP: case DLT_PPP_SERIAL: case DLT_FDDI:
 		return true;
 	default:
 		return false;

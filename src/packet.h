@@ -1,7 +1,7 @@
 /*
  * packet.h - decode a captured frame down to its UDP or TCP payload: link
  * layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1/v2, BSD null
- * and loopback, raw IP, PPP), IPv4, IPv6 with its extension headers, UDP
+ * and loopback, raw IP, PPP, FDDI), IPv4, IPv6 with its extension headers, UDP
  * and TCP, through the tunnels sensors see (GRE with ERSPAN I/II/III and
  * PPTP's PPP, IP-in-IP, VXLAN, Geneve, PPPoE, MPLS); the addresses
  * reported are the innermost.  IP fragments are described, not reassembled (ip_defrag.h does).

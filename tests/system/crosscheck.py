@@ -39,6 +39,7 @@ import sys
 from collections import Counter, OrderedDict
 
 SECTIONS = {"QD": "question", "AN": "answer", "NS": "authority", "AR": "additional"}
+UPDATE_SECTIONS = {"zone": "question", "prerequisite": "answer", "update": "authority"}
 # Reference messages compared: DNS over UDP and TCP, mDNS and LLMNR
 # included (tshark clears the mDNS class top bit as dns-gazer does).
 SCOPE = {(t, a) for t in ("udp", "tcp") for a in ("dns", "mdns", "llmnr")}
@@ -117,9 +118,10 @@ def _malformed_message_tail(f):
 def _unreadable_question(f):
     """A message whose first question tshark cannot read either.
 
-    dns-gazer rejects such a message whole (stats bad_question or
-    short_header) instead of logging a message without a question; tshark
-    prints what it can, flagged malformed or with an error text as name.
+    dns-gazer logs only the header of such a message (its tx event says
+    bad_question; there is no record to log), or drops it when even the
+    header is short; tshark prints what it can, flagged malformed or with an
+    error text as name.
     """
     return f.kind == "missed" and f.msg["first_qd_bad"]
 
@@ -155,7 +157,9 @@ EXCEPTIONS = OrderedDict([
       _malformed_message_tail)),
     ("unreadable-question",
      ("message whose first question tshark cannot read either (malformed, pointer loop): "
-      "dns-gazer drops it whole (stats bad_question/short_header).",
+      "dns-gazer logs only its header (tx event, query_malformed/reply_malformed "
+      "bad_question) and no record event (stats bad_question), or drops it when even the "
+      "12-byte header is missing (short_header).",
       _unreadable_question)),
     ("no-records",
      ("message with no question and no records: a record log has nothing to show for it.",
@@ -708,9 +712,13 @@ def run_gazer(gazer, pcap, ports):
         if len(parts) == 3 and parts[1] == "dns-gazer.dns.record":
             try:
                 # ts kept as printed: it must be the frame time to the microsecond.
-                records.append(json.loads(parts[2], parse_float=str))
+                rec = json.loads(parts[2], parse_float=str)
             except ValueError as e:
                 return 1, "invalid JSON (%s): %r" % (e, line), records
+            # UPDATE (RFC 2136) names its sections zone/prerequisite/update;
+            # reference.sh prints them as QD/AN/NS.
+            rec["section"] = UPDATE_SECTIONS.get(rec.get("section"), rec.get("section"))
+            records.append(rec)
     return proc.returncode, err, records
 
 

@@ -383,7 +383,11 @@ START_TEST(bad_first_question)
 	mb_bytes(&m, "\x05" "abc", 4);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
-	ck_assert(!dns_msg_usable(s));
+	ck_assert(dns_msg_usable(s)); /* the header is logged, flagged */
+	ck_assert(msg.malformed);
+	ck_assert_uint_eq(msg.nrr, 0);
+	ck_assert(!msg.has_question);
+	ck_assert_uint_eq(msg.id, 7);
 
 	/* name fine, type and class missing */
 	mb_header(&m, 7, 0, 1, 0, 0, 0);
@@ -391,7 +395,11 @@ START_TEST(bad_first_question)
 	mb_u16(&m, 1);
 	s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
-	ck_assert(!dns_msg_usable(s));
+	ck_assert(dns_msg_usable(s)); /* the header is logged, flagged */
+	ck_assert(msg.malformed);
+	ck_assert_uint_eq(msg.nrr, 0);
+	ck_assert(!msg.has_question);
+	ck_assert_uint_eq(msg.id, 7);
 
 	/* a compression loop */
 	mb_header(&m, 7, 0, 1, 0, 0, 0);
@@ -405,7 +413,11 @@ START_TEST(bad_first_question)
 	mb_header(&m, 7, 0, 1, 0, 0, 0);
 	s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
-	ck_assert(!dns_msg_usable(s));
+	ck_assert(dns_msg_usable(s)); /* the header is logged, flagged */
+	ck_assert(msg.malformed);
+	ck_assert_uint_eq(msg.nrr, 0);
+	ck_assert(!msg.has_question);
+	ck_assert_uint_eq(msg.id, 7);
 }
 END_TEST
 
@@ -595,10 +607,20 @@ END_TEST
 
 START_TEST(status_and_section_names)
 {
-	ck_assert_str_eq(dns_section_str(DNS_SEC_QUESTION), "question");
-	ck_assert_str_eq(dns_section_str(DNS_SEC_ANSWER), "answer");
-	ck_assert_str_eq(dns_section_str(DNS_SEC_AUTHORITY), "authority");
-	ck_assert_str_eq(dns_section_str(DNS_SEC_ADDITIONAL), "additional");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_QUESTION, 0), "question");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_ANSWER, 0), "answer");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_AUTHORITY, 4), "authority");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_ADDITIONAL, 0), "additional");
+	/* UPDATE (RFC 2136 2.2) names its sections after their roles */
+	ck_assert_str_eq(dns_section_str(DNS_SEC_QUESTION, 5), "zone");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_ANSWER, 5), "prerequisite");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_AUTHORITY, 5), "update");
+	ck_assert_str_eq(dns_section_str(DNS_SEC_ADDITIONAL, 5), "additional");
+	char fb[24];
+	ck_assert_str_eq(dns_flags_str(0x0000, fb), "");
+	ck_assert_str_eq(dns_flags_str(0x8180, fb), "rd ra"); /* QR is not a flag here */
+	ck_assert_str_eq(dns_flags_str(0x07F0, fb), "aa tc rd ra z ad cd");
+	ck_assert_str_eq(dns_flags_str(0x0230, fb), "tc ad cd");
 	ck_assert_str_eq(dns_msg_status_str(DNS_MSG_SHORT_HEADER), "short_header");
 	ck_assert_str_eq(dns_msg_status_str(DNS_MSG_BAD_QUESTION), "bad_question");
 	/* every status has its own counter name */

@@ -942,6 +942,24 @@ START_TEST(pppoe_mpls_ipip_ppp)
 }
 END_TEST
 
+START_TEST(fddi_link)
+{
+	struct fb f = {.n = 0};
+	fb_u8(&f, 0x50); /* frame control: LLC */
+	for (int i = 0; i < 12; i++)
+		fb_u8(&f, (unsigned)i);
+	fb_bytes(&f, "\xAA\xAA\x03\x00\x00\x00", 6); /* LLC/SNAP */
+	fb_u16(&f, 0x0800);
+	fb_udp4(&f);
+	struct res r = decode(10 /* DLT_FDDI */, &f);
+	assert_udp(&r, &f, 13 + 8 + 20 + 8, 4);
+	ck_assert(pkt_linktype_supported(10));
+	f.b[13] = 0x42; /* not SNAP */
+	ck_assert_int_eq(decode(10, &f).st, PKT_NOT_IP);
+	ck_assert_int_eq(decode_cap(10, &f, 15).st, PKT_LINK_SHORT);
+}
+END_TEST
+
 START_TEST(tunnel_depth)
 {
 	/* five IP-in-IP layers: more than are followed */
@@ -988,6 +1006,7 @@ int main(void)
 	tcase_add_test(tc, vxlan_and_geneve);
 	tcase_add_test(tc, pppoe_mpls_ipip_ppp);
 	tcase_add_test(tc, tunnel_depth);
+	tcase_add_test(tc, fddi_link);
 	tcase_add_test(tc, ipv4_bad_headers);
 	tcase_add_test(tc, ipv4_options);
 	tcase_add_test(tc, ipv4_truncated_by_capture);
