@@ -7,11 +7,12 @@ pcap=$top_srcdir/tests/pcap/seed-example.pcap
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/errors.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0
+run_as=
 
 # expect STATUS PATTERN ARGS...: exit status, and one stderr line matching PATTERN
 expect() {
     want=$1 pattern=$2; shift 2
-    "$DNS_GAZER" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    $run_as "$DNS_GAZER" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
     got=$?
     lines=$(wc -l <"$tmp/err")
     if [ "$got" -ne "$want" ] || [ "$lines" -ne 1 ] || ! grep -q -- "$pattern" "$tmp/err"; then
@@ -40,6 +41,12 @@ expect 1 "cannot read" -r "$top_srcdir/tests/system/errors.sh"
 expect 1 "cannot read stdin" -r -
 expect 1 "cannot open /nonexistent/dir/out" -r "$pcap" -t /nonexistent/dir/out
 expect 1 "no such interface" -i no-such-if0
+# no permission to capture: as an unprivileged user, when we can become one
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    expect 1 "cannot capture on lo: permission denied" -i lo -t /dev/null
+    run_as=
+fi
 expect 1 "link type 147 is not supported" -r "$top_srcdir/tests/pcap/core/link-user0.pcap"
 expect 1 "writing to /dev/full failed: No space left on device" -r "$pcap" -t /dev/full
 
