@@ -18,6 +18,11 @@ struct emit_ops {
 	void (*map_end)(void *ctx);
 	void (*array_begin)(void *ctx, size_t n);
 	void (*array_end)(void *ctx);
+	/*
+	 * A map key: a plain identifier of dns-gazer's own ([a-z0-9_]), which
+	 * encoders may write without escaping.  Data from the wire never
+	 * becomes a key.
+	 */
 	void (*key)(void *ctx, const char *k);
 	void (*str)(void *ctx, const char *s, size_t n);
 	void (*uint)(void *ctx, uint64_t v);

@@ -6,6 +6,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+/*
+ * Bytes a JSON string can hold as they are, one bit each: printable ASCII
+ * (0x20-0x7e) but " (0x22) and \ (0x5c).
+ */
+static const uint64_t json_plain[4] = {0xFFFFFFFB00000000u, 0x7FFFFFFFEFFFFFFFu, 0, 0};
+
 void json_put_string(struct obuf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -15,7 +21,7 @@ void json_put_string(struct obuf *out, const char *s, size_t n)
 	size_t run = 0; /* bytes copied as they are, flushed in one go */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+		if ((json_plain[c >> 6] >> (c & 63)) & 1)
 			continue;
 		obuf_put(out, s + run, i - run);
 		run = i + 1;
@@ -35,13 +41,37 @@ void json_put_string(struct obuf *out, const char *s, size_t n)
 	obuf_putc(out, '"');
 }
 
+/* Decimal digits of v, right-aligned ending at end; returns the first. */
+static char *digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void json_put_uint(struct obuf *out, uint64_t v)
+{
+	char tmp[24];
+	char *p = digits(tmp + sizeof(tmp), v);
+	obuf_put(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void json_put_usec(struct obuf *out, int64_t us)
 {
+	/* formatted by hand: this runs for every timestamp of every event */
 	char tmp[32];
+	char *end = tmp + sizeof(tmp);
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	int n = snprintf(tmp, sizeof(tmp), "%s%" PRIu64 ".%06" PRIu64, us < 0 ? "-" : "",
-	                 mag / 1000000u, mag % 1000000u);
-	obuf_put(out, tmp, (size_t)n);
+	uint64_t frac = mag % 1000000u;
+	for (int i = 0; i < 6; i++, frac /= 10)
+		*--end = (char)('0' + frac % 10);
+	*--end = '.';
+	char *p = digits(end, mag / 1000000u);
+	if (us < 0)
+		*--p = '-';
+	obuf_put(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* A value goes after its key with no separator, or into an array after ", ". */
@@ -93,13 +123,18 @@ static void j_array_end(void *ctx)
 	close_level(ctx, ']');
 }
 
+/* Keys are plain identifiers (emit.h): written without escaping. */
 static void j_key(void *ctx, const char *k)
 {
 	struct json_enc *e = ctx;
+	size_t n = strlen(k);
+	if (!obuf_reserve(e->out, n + 6))
+		return;
 	if (e->count[e->depth]++ > 0)
 		obuf_put(e->out, ", ", 2);
-	json_put_string(e->out, k, strlen(k));
-	obuf_put(e->out, ": ", 2);
+	obuf_putc(e->out, '"');
+	obuf_put(e->out, k, n);
+	obuf_put(e->out, "\": ", 3);
 	e->after_key = true;
 }
 
@@ -113,10 +148,8 @@ static void j_str(void *ctx, const char *s, size_t n)
 static void j_uint(void *ctx, uint64_t v)
 {
 	struct json_enc *e = ctx;
-	char tmp[24];
 	before_value(e);
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-	obuf_put(e->out, tmp, (size_t)n);
+	json_put_uint(e->out, v);
 }
 
 static void j_usec(void *ctx, int64_t us)

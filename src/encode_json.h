@@ -27,6 +27,9 @@ struct emitter json_enc_init(struct json_enc *enc, struct obuf *out);
 /* Append s (n bytes) as a JSON string literal with quotes. */
 void json_put_string(struct obuf *out, const char *s, size_t n);
 
+/* Append v in decimal. */
+void json_put_uint(struct obuf *out, uint64_t v);
+
 /* Append a microsecond count as seconds with six decimals ("-0.000001"). */
 void json_put_usec(struct obuf *out, int64_t us);
 

@@ -81,35 +81,39 @@ static size_t edns_count(const struct dns_edns *d)
 	return n;
 }
 
-/*
- * The EDNS fields in alphabetical order, each key prefixed (flat record
- * events use "edns_", the tx event's nested map none).
- */
-static void edns_fields(const struct emitter *e, const struct dns_edns *d, const char *prefix)
+/* Keys of the EDNS fields, nested (tx) and flat (record events). */
+enum { EK_DO = EDNS_F__COUNT, EK_UDP_SIZE, EK_VERSION, EK__COUNT };
+static const char *const edns_keys[2][EK__COUNT] = {
+	{[EDNS_F_COOKIE] = "cookie", [EDNS_F_ECS] = "ecs", [EDNS_F_EDE] = "ede",
+	 [EDNS_F_KEEPALIVE] = "keepalive", [EDNS_F_NSID] = "nsid", [EDNS_F_OTHER] = "other",
+	 [EDNS_F_PADDING] = "padding", [EK_DO] = "do", [EK_UDP_SIZE] = "udp_size",
+	 [EK_VERSION] = "version"},
+	{[EDNS_F_COOKIE] = "edns_cookie", [EDNS_F_ECS] = "edns_ecs", [EDNS_F_EDE] = "edns_ede",
+	 [EDNS_F_KEEPALIVE] = "edns_keepalive", [EDNS_F_NSID] = "edns_nsid",
+	 [EDNS_F_OTHER] = "edns_other", [EDNS_F_PADDING] = "edns_padding", [EK_DO] = "edns_do",
+	 [EK_UDP_SIZE] = "edns_udp_size", [EK_VERSION] = "edns_version"},
+};
+
+/* The EDNS fields in alphabetical order (flat: with the "edns_" prefix). */
+static void edns_fields(const struct emitter *e, const struct dns_edns *d, bool flat)
 {
-	char k[32];
+	const char *const *k = edns_keys[flat];
 	/* option names sort around "do": cookie < do < ecs ... */
 	for (int f = 0; f < EDNS_F__COUNT; f++) {
-		if (f == EDNS_F_ECS) {
-			snprintf(k, sizeof(k), "%sdo", prefix);
-			put_bool(e, k, d->dnssec_ok);
-		}
-		if (d->opt[f]) {
-			snprintf(k, sizeof(k), "%s%s", prefix, dns_edns_field_str((enum edns_field)f));
-			put_str(e, k, d->opt[f]);
-		}
+		if (f == EDNS_F_ECS)
+			put_bool(e, k[EK_DO], d->dnssec_ok);
+		if (d->opt[f])
+			put_str(e, k[f], d->opt[f]);
 	}
-	snprintf(k, sizeof(k), "%sudp_size", prefix);
-	put_uint(e, k, d->udp_size);
-	snprintf(k, sizeof(k), "%sversion", prefix);
-	put_uint(e, k, d->version);
+	put_uint(e, k[EK_UDP_SIZE], d->udp_size);
+	put_uint(e, k[EK_VERSION], d->version);
 }
 
 static void edns_map(const struct emitter *e, const char *k, const struct dns_edns *d)
 {
 	e->ops->key(e->ctx, k);
 	e->ops->map_begin(e->ctx, edns_count(d));
-	edns_fields(e, d, "");
+	edns_fields(e, d, false);
 	e->ops->map_end(e->ctx);
 }
 
@@ -134,27 +138,25 @@ static void record_array(const struct emitter *e, const char *k, const struct dn
 	e->ops->array_end(e->ctx);
 }
 
-/*
- * The per-message keys of a tx event, in key order: "query", "query_edns",
- * "query_flags", "query_malformed", "query_ts" (likewise "reply_...").
- */
-static void message_keys(const struct emitter *e, const char *which, const struct dns_msg *m,
-                         int64_t us)
+/* The per-message keys of a tx event, for the query and for the reply. */
+struct message_keys {
+	const char *records, *edns, *flags, *malformed, *ts;
+};
+static const struct message_keys query_keys = {"query", "query_edns", "query_flags",
+                                               "query_malformed", "query_ts"};
+static const struct message_keys reply_keys = {"reply", "reply_edns", "reply_flags",
+                                               "reply_malformed", "reply_ts"};
+
+static void message_keys(const struct emitter *e, const struct message_keys *k,
+                         const struct dns_msg *m, int64_t us)
 {
-	char k[24];
-	record_array(e, which, m);
-	if (m->edns.present) {
-		snprintf(k, sizeof(k), "%s_edns", which);
-		edns_map(e, k, &m->edns);
-	}
-	snprintf(k, sizeof(k), "%s_flags", which);
-	put_flags(e, k, m);
-	if (m->malformed) {
-		snprintf(k, sizeof(k), "%s_malformed", which);
-		put_str(e, k, dns_msg_status_str(m->status));
-	}
-	snprintf(k, sizeof(k), "%s_ts", which);
-	put_usec(e, k, us);
+	record_array(e, k->records, m);
+	if (m->edns.present)
+		edns_map(e, k->edns, &m->edns);
+	put_flags(e, k->flags, m);
+	if (m->malformed)
+		put_str(e, k->malformed, dns_msg_status_str(m->status));
+	put_usec(e, k->ts, us);
 }
 
 static size_t message_key_count(const struct dns_msg *m)
@@ -173,10 +175,10 @@ void event_tx(const struct emitter *e, const struct tx_view *tx)
 	put_opcode(e, q ? q : r);
 	put_str(e, "proto", proto_str(tx->proto));
 	if (q)
-		message_keys(e, "query", q, tx->query_us);
+		message_keys(e, &query_keys, q, tx->query_us);
 	if (r) {
 		put_rcode(e, r);
-		message_keys(e, "reply", r, tx->reply_us);
+		message_keys(e, &reply_keys, r, tx->reply_us);
 	}
 	if (q && r)
 		put_usec(e, "rtt", tx->reply_us - tx->query_us);
@@ -205,7 +207,7 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	if (!q)
 		put_str(e, "data", rr->data);
 	if (m->edns.present)
-		edns_fields(e, &m->edns, "edns_");
+		edns_fields(e, &m->edns, true);
 	put_flags(e, "flags", m);
 	if (m->malformed)
 		put_str(e, "malformed", dns_msg_status_str(m->status));
