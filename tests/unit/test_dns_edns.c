@@ -8,6 +8,7 @@
 #include "dns_edns.h"
 #include "dns_msg.h"
 #include "dns_rdata.h"
+#include "wirebuild.h"
 
 static struct arena arena;
 static char *scratch;
@@ -26,11 +27,7 @@ static void teardown(void)
 
 static int parse(struct dns_edns *e, uint16_t rclass, uint32_t ttl, const void *rdata, size_t n)
 {
-	/* a heap copy of exactly n bytes, so valgrind sees any over-read */
-	uint8_t *p = calloc(1, n ? n : 1);
-	ck_assert_ptr_nonnull(p);
-	if (n)
-		memcpy(p, rdata, n);
+	uint8_t *p = wb_dup_exact(rdata, n); /* valgrind sees any over-read */
 	int rc = dns_edns_parse(e, rclass, ttl, p, n, &arena, scratch, DNS_RDATA_TEXT_MAX);
 	free(p);
 	return rc;

@@ -8,92 +8,7 @@
 
 #include "dns_msg.h"
 #include "dns_types.h"
-
-/* A DNS message under construction. */
-struct mb {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void mb_u8(struct mb *m, unsigned v)
-{
-	ck_assert_uint_lt(m->n, sizeof(m->b));
-	m->b[m->n++] = (uint8_t)v;
-}
-
-static void mb_u16(struct mb *m, unsigned v)
-{
-	mb_u8(m, v >> 8);
-	mb_u8(m, v & 0xFF);
-}
-
-static void mb_u32(struct mb *m, uint32_t v)
-{
-	mb_u16(m, v >> 16);
-	mb_u16(m, v & 0xFFFF);
-}
-
-static void mb_bytes(struct mb *m, const void *p, size_t n)
-{
-	ck_assert_uint_le(m->n + n, sizeof(m->b));
-	memcpy(m->b + m->n, p, n);
-	m->n += n;
-}
-
-static void mb_header(struct mb *m, unsigned id, unsigned flags, unsigned qd, unsigned an,
-                      unsigned ns, unsigned ar)
-{
-	m->n = 0;
-	mb_u16(m, id);
-	mb_u16(m, flags);
-	mb_u16(m, qd);
-	mb_u16(m, an);
-	mb_u16(m, ns);
-	mb_u16(m, ar);
-}
-
-/* Labels of a dotted name, then the root label or a pointer to end_ptr (>= 0). */
-static size_t mb_name_ptr(struct mb *m, const char *dotted, long end_ptr)
-{
-	size_t at = m->n;
-	const char *p = dotted;
-	while (*p && strcmp(p, ".") != 0) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		mb_u8(m, (unsigned)len);
-		mb_bytes(m, p, len);
-		p += len;
-		if (*p == '.')
-			p++;
-	}
-	if (end_ptr >= 0)
-		mb_u16(m, 0xC000u | (unsigned)end_ptr);
-	else
-		mb_u8(m, 0);
-	return at;
-}
-
-static size_t mb_name(struct mb *m, const char *dotted)
-{
-	return mb_name_ptr(m, dotted, -1);
-}
-
-static void mb_question(struct mb *m, const char *name, unsigned type, unsigned rclass)
-{
-	mb_name(m, name);
-	mb_u16(m, type);
-	mb_u16(m, rclass);
-}
-
-/* RR fixed part after the owner name. */
-static void mb_rr_fixed(struct mb *m, unsigned type, unsigned rclass, uint32_t ttl,
-                        unsigned rdlen)
-{
-	mb_u16(m, type);
-	mb_u16(m, rclass);
-	mb_u32(m, ttl);
-	mb_u16(m, rdlen);
-}
+#include "wirebuild.h"
 
 static struct dns_parser parser;
 static uint8_t *heap_msg;
@@ -114,12 +29,10 @@ static void teardown(void)
  * Parse m from a heap copy of exactly m->n bytes (valgrind then sees any
  * read past the end).  The copy is released at teardown.
  */
-static enum dns_msg_status parse(const struct mb *m, struct dns_msg *msg)
+static enum dns_msg_status parse(const struct wb *m, struct dns_msg *msg)
 {
 	free(heap_msg);
-	heap_msg = malloc(m->n ? m->n : 1);
-	ck_assert_ptr_nonnull(heap_msg);
-	memcpy(heap_msg, m->b, m->n);
+	heap_msg = wb_dup_exact(m->b, m->n);
 	return dns_msg_parse(&parser, heap_msg, m->n, msg);
 }
 
@@ -130,26 +43,26 @@ static enum dns_msg_status parse(const struct mb *m, struct dns_msg *msg)
  *   example. 86400 IN NS ns1.example.        (both names compressed)
  *   ns1.example. 300 IN AAAA 2001:db8::53    (owner points into the NS rdata)
  */
-static void build_full(struct mb *m)
+static void build_full(struct wb *m)
 {
-	mb_header(m, 0xBEEF, 0x8180, 1, 1, 1, 1);
+	wb_dns_header(m, 0xBEEF, 0x8180, 1, 1, 1, 1);
 	size_t www = m->n;
-	mb_question(m, "www.example.", DNS_T_A, DNS_C_IN);
+	wb_question(m, "www.example.", DNS_T_A, DNS_C_IN);
 	size_t example = www + 4;
-	mb_u16(m, 0xC000u | (unsigned)www);
-	mb_rr_fixed(m, DNS_T_A, DNS_C_IN, 3600, 4);
-	mb_bytes(m, "\xC0\x00\x02\x01", 4);
-	mb_u16(m, 0xC000u | (unsigned)example);
-	mb_rr_fixed(m, DNS_T_NS, DNS_C_IN, 86400, 6);
-	size_t ns1 = mb_name_ptr(m, "ns1.", (long)example);
-	mb_u16(m, 0xC000u | (unsigned)ns1);
-	mb_rr_fixed(m, DNS_T_AAAA, DNS_C_IN, 300, 16);
-	mb_bytes(m, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x53", 16);
+	wb_u16(m, 0xC000u | (unsigned)www);
+	wb_rr_fixed(m, DNS_T_A, DNS_C_IN, 3600, 4);
+	wb_bytes(m, "\xC0\x00\x02\x01", 4);
+	wb_u16(m, 0xC000u | (unsigned)example);
+	wb_rr_fixed(m, DNS_T_NS, DNS_C_IN, 86400, 6);
+	size_t ns1 = wb_name_ptr(m, "ns1.", (long)example);
+	wb_u16(m, 0xC000u | (unsigned)ns1);
+	wb_rr_fixed(m, DNS_T_AAAA, DNS_C_IN, 300, 16);
+	wb_bytes(m, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x53", 16);
 }
 
 START_TEST(full_message)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
 	build_full(&m);
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
@@ -201,11 +114,11 @@ END_TEST
 
 START_TEST(header_fields)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
 	/* QR=0 opcode=5 (UPDATE) AA TC RD, rcode 0 */
-	mb_header(&m, 0x0001, 0x2F00, 1, 0, 0, 0);
-	mb_question(&m, "example.", 6, 1);
+	wb_dns_header(&m, 0x0001, 0x2F00, 1, 0, 0, 0);
+	wb_question(&m, "example.", 6, 1);
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
 	ck_assert_uint_eq(msg.id, 1);
 	ck_assert(!dns_msg_is_reply(&msg));
@@ -213,8 +126,8 @@ START_TEST(header_fields)
 	ck_assert_uint_eq(dns_msg_rcode(&msg), 0);
 
 	/* QR with NXDOMAIN */
-	mb_header(&m, 0xFFFF, 0x8183, 1, 0, 0, 0);
-	mb_question(&m, "nx.example.", 1, 1);
+	wb_dns_header(&m, 0xFFFF, 0x8183, 1, 0, 0, 0);
+	wb_question(&m, "nx.example.", 1, 1);
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
 	ck_assert_uint_eq(msg.id, 0xFFFF);
 	ck_assert(dns_msg_is_reply(&msg));
@@ -254,14 +167,14 @@ END_TEST
 
 START_TEST(counts_larger_than_message)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
 	/* claims 5 answers, holds 1 */
-	mb_header(&m, 7, 0x8180, 1, 5, 0, 0);
-	mb_question(&m, "a.example.", 1, 1);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 1, 1, 60, 4);
-	mb_bytes(&m, "\x0A\x00\x00\x01", 4);
+	wb_dns_header(&m, 7, 0x8180, 1, 5, 0, 0);
+	wb_question(&m, "a.example.", 1, 1);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 1, 1, 60, 4);
+	wb_bytes(&m, "\x0A\x00\x00\x01", 4);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert(dns_msg_usable(s));
 	ck_assert_int_ne(s, DNS_MSG_OK);
@@ -276,10 +189,10 @@ END_TEST
 
 START_TEST(huge_counts_tiny_message)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0x8180, 1, 0xFFFF, 0xFFFF, 0xFFFF);
-	mb_question(&m, ".", 1, 1);
+	wb_dns_header(&m, 7, 0x8180, 1, 0xFFFF, 0xFFFF, 0xFFFF);
+	wb_question(&m, ".", 1, 1);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert(dns_msg_usable(s));
 	ck_assert(msg.malformed);
@@ -287,9 +200,9 @@ START_TEST(huge_counts_tiny_message)
 	ck_assert_str_eq(msg.rr[0].name, ".");
 
 	/* the same with 65535 questions: the first is kept */
-	mb_header(&m, 7, 0, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF);
-	mb_question(&m, "x.", 1, 1);
-	mb_question(&m, "y.", 2, 1);
+	wb_dns_header(&m, 7, 0, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF);
+	wb_question(&m, "x.", 1, 1);
+	wb_question(&m, "y.", 2, 1);
 	s = parse(&m, &msg);
 	ck_assert(dns_msg_usable(s));
 	ck_assert(msg.malformed);
@@ -302,17 +215,17 @@ END_TEST
 /* Many small records: a realistic message the header counts do describe. */
 START_TEST(many_records)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 9, 0x8180, 1, 100, 0, 0);
-	mb_question(&m, "many.example.", 1, 1);
+	wb_dns_header(&m, 9, 0x8180, 1, 100, 0, 0);
+	wb_question(&m, "many.example.", 1, 1);
 	for (unsigned i = 0; i < 100; i++) {
-		mb_u16(&m, 0xC00C);
-		mb_rr_fixed(&m, 1, 1, i, 4);
-		mb_u8(&m, 10);
-		mb_u8(&m, 0);
-		mb_u8(&m, i / 256);
-		mb_u8(&m, i % 256);
+		wb_u16(&m, 0xC00C);
+		wb_rr_fixed(&m, 1, 1, i, 4);
+		wb_u8(&m, 10);
+		wb_u8(&m, 0);
+		wb_u8(&m, i / 256);
+		wb_u8(&m, i % 256);
 	}
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
 	ck_assert_uint_eq(msg.nrr, 101);
@@ -323,16 +236,16 @@ END_TEST
 
 START_TEST(rdlength_past_end)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0x8180, 1, 2, 0, 0);
-	mb_question(&m, "a.example.", 1, 1);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 1, 1, 60, 4);
-	mb_bytes(&m, "\x0A\x00\x00\x01", 4);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 1, 1, 60, 10); /* 10 bytes claimed, 4 present */
-	mb_bytes(&m, "\x0A\x00\x00\x02", 4);
+	wb_dns_header(&m, 7, 0x8180, 1, 2, 0, 0);
+	wb_question(&m, "a.example.", 1, 1);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 1, 1, 60, 4);
+	wb_bytes(&m, "\x0A\x00\x00\x01", 4);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 1, 1, 60, 10); /* 10 bytes claimed, 4 present */
+	wb_bytes(&m, "\x0A\x00\x00\x02", 4);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_TRUNCATED_RR);
 	ck_assert(dns_msg_usable(s));
@@ -344,14 +257,14 @@ END_TEST
 
 START_TEST(rr_fixed_part_cut)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0x8180, 1, 1, 0, 0);
-	mb_question(&m, "a.example.", 1, 1);
-	mb_u16(&m, 0xC00C);
-	mb_u16(&m, 1);
-	mb_u16(&m, 1);
-	mb_u16(&m, 0); /* TTL cut in half, no rdlength */
+	wb_dns_header(&m, 7, 0x8180, 1, 1, 0, 0);
+	wb_question(&m, "a.example.", 1, 1);
+	wb_u16(&m, 0xC00C);
+	wb_u16(&m, 1);
+	wb_u16(&m, 1);
+	wb_u16(&m, 0); /* TTL cut in half, no rdlength */
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_TRUNCATED_RR);
 	ck_assert(msg.malformed);
@@ -361,10 +274,10 @@ END_TEST
 
 START_TEST(trailing_bytes)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
 	build_full(&m);
-	mb_bytes(&m, "\0\0\x01", 3);
+	wb_bytes(&m, "\0\0\x01", 3);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_TRAILING);
 	ck_assert(dns_msg_usable(s));
@@ -376,11 +289,11 @@ END_TEST
 
 START_TEST(bad_first_question)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
 	/* name runs off the end */
-	mb_header(&m, 7, 0, 1, 0, 0, 0);
-	mb_bytes(&m, "\x05" "abc", 4);
+	wb_dns_header(&m, 7, 0, 1, 0, 0, 0);
+	wb_bytes(&m, "\x05" "abc", 4);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
 	ck_assert(dns_msg_usable(s)); /* the header is logged, flagged */
@@ -390,9 +303,9 @@ START_TEST(bad_first_question)
 	ck_assert_uint_eq(msg.id, 7);
 
 	/* name fine, type and class missing */
-	mb_header(&m, 7, 0, 1, 0, 0, 0);
-	mb_name(&m, "example.");
-	mb_u16(&m, 1);
+	wb_dns_header(&m, 7, 0, 1, 0, 0, 0);
+	wb_name(&m, "example.");
+	wb_u16(&m, 1);
 	s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
 	ck_assert(dns_msg_usable(s)); /* the header is logged, flagged */
@@ -402,15 +315,15 @@ START_TEST(bad_first_question)
 	ck_assert_uint_eq(msg.id, 7);
 
 	/* a compression loop */
-	mb_header(&m, 7, 0, 1, 0, 0, 0);
-	mb_u16(&m, 0xC00C);
-	mb_u16(&m, 1);
-	mb_u16(&m, 1);
+	wb_dns_header(&m, 7, 0, 1, 0, 0, 0);
+	wb_u16(&m, 0xC00C);
+	wb_u16(&m, 1);
+	wb_u16(&m, 1);
 	s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
 
 	/* a question counted but absent */
-	mb_header(&m, 7, 0, 1, 0, 0, 0);
+	wb_dns_header(&m, 7, 0, 1, 0, 0, 0);
 	s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_QUESTION);
 	ck_assert(dns_msg_usable(s)); /* the header is logged, flagged */
@@ -423,9 +336,9 @@ END_TEST
 
 START_TEST(short_header)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0, 0, 0, 0, 0);
+	wb_dns_header(&m, 7, 0, 0, 0, 0, 0);
 	m.n = 11;
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_SHORT_HEADER);
@@ -437,10 +350,10 @@ END_TEST
 
 START_TEST(no_question)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
 	/* a bare header (e.g. a FORMERR reply without the question) */
-	mb_header(&m, 0x1234, 0x8001, 0, 0, 0, 0);
+	wb_dns_header(&m, 0x1234, 0x8001, 0, 0, 0, 0);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_OK);
 	ck_assert(!msg.malformed);
@@ -452,13 +365,13 @@ END_TEST
 
 START_TEST(bad_later_question_kept_first)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0, 2, 0, 0, 0);
-	mb_question(&m, "first.example.", 1, 1);
-	mb_u16(&m, 0xC0FF); /* forward pointer */
-	mb_u16(&m, 1);
-	mb_u16(&m, 1);
+	wb_dns_header(&m, 7, 0, 2, 0, 0, 0);
+	wb_question(&m, "first.example.", 1, 1);
+	wb_u16(&m, 0xC0FF); /* forward pointer */
+	wb_u16(&m, 1);
+	wb_u16(&m, 1);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert(dns_msg_usable(s));
 	ck_assert(msg.malformed);
@@ -470,16 +383,16 @@ END_TEST
 
 START_TEST(bad_owner_name)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0x8180, 1, 2, 0, 0);
-	mb_question(&m, "a.example.", 1, 1);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 1, 1, 60, 4);
-	mb_bytes(&m, "\x0A\x00\x00\x01", 4);
-	mb_u8(&m, 0x40); /* reserved label type */
-	mb_rr_fixed(&m, 1, 1, 60, 4);
-	mb_bytes(&m, "\x0A\x00\x00\x02", 4);
+	wb_dns_header(&m, 7, 0x8180, 1, 2, 0, 0);
+	wb_question(&m, "a.example.", 1, 1);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 1, 1, 60, 4);
+	wb_bytes(&m, "\x0A\x00\x00\x01", 4);
+	wb_u8(&m, 0x40); /* reserved label type */
+	wb_rr_fixed(&m, 1, 1, 60, 4);
+	wb_bytes(&m, "\x0A\x00\x00\x02", 4);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_NAME);
 	ck_assert(dns_msg_usable(s));
@@ -490,16 +403,16 @@ END_TEST
 
 START_TEST(bad_rdata_kept_generic)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0x8180, 1, 2, 0, 0);
-	mb_question(&m, "a.example.", 1, 1);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 1, 1, 60, 3); /* A with 3 bytes */
-	mb_bytes(&m, "\x0A\x00\x00", 3);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 1, 1, 60, 4);
-	mb_bytes(&m, "\x0A\x00\x00\x02", 4);
+	wb_dns_header(&m, 7, 0x8180, 1, 2, 0, 0);
+	wb_question(&m, "a.example.", 1, 1);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 1, 1, 60, 3); /* A with 3 bytes */
+	wb_bytes(&m, "\x0A\x00\x00", 3);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 1, 1, 60, 4);
+	wb_bytes(&m, "\x0A\x00\x00\x02", 4);
 	enum dns_msg_status s = parse(&m, &msg);
 	ck_assert_int_eq(s, DNS_MSG_BAD_RDATA);
 	ck_assert(dns_msg_usable(s));
@@ -512,13 +425,13 @@ END_TEST
 
 START_TEST(unknown_type_not_malformed)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0x8180, 1, 1, 0, 0);
-	mb_question(&m, "a.example.", 65280, 1);
-	mb_u16(&m, 0xC00C);
-	mb_rr_fixed(&m, 65280, 1, 60, 2);
-	mb_bytes(&m, "\xAB\xCD", 2);
+	wb_dns_header(&m, 7, 0x8180, 1, 1, 0, 0);
+	wb_question(&m, "a.example.", 65280, 1);
+	wb_u16(&m, 0xC00C);
+	wb_rr_fixed(&m, 65280, 1, 60, 2);
+	wb_bytes(&m, "\xAB\xCD", 2);
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
 	ck_assert(!msg.malformed);
 	ck_assert_str_eq(msg.rr[1].data, "\\# 2 ABCD");
@@ -529,12 +442,12 @@ END_TEST
 
 START_TEST(escaped_owner_names)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0, 1, 0, 0, 0);
-	mb_bytes(&m, "\x03" "a.b" "\x02" "\t\"" "\x00", 8);
-	mb_u16(&m, 1);
-	mb_u16(&m, 1);
+	wb_dns_header(&m, 7, 0, 1, 0, 0, 0);
+	wb_bytes(&m, "\x03" "a.b" "\x02" "\t\"" "\x00", 8);
+	wb_u16(&m, 1);
+	wb_u16(&m, 1);
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
 	ck_assert_str_eq(msg.rr[0].name, "a\\.b.\\009\\\".");
 	/* pairing keeps the raw wire form */
@@ -545,10 +458,10 @@ END_TEST
 
 START_TEST(question_case_preserved)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg msg;
-	mb_header(&m, 7, 0, 1, 0, 0, 0);
-	mb_question(&m, "WwW.ExAmPlE.", 28, 3);
+	wb_dns_header(&m, 7, 0, 1, 0, 0, 0);
+	wb_question(&m, "WwW.ExAmPlE.", 28, 3);
 	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
 	ck_assert_str_eq(msg.rr[0].name, "WwW.ExAmPlE.");
 	ck_assert_uint_eq(msg.qtype, 28);
@@ -560,12 +473,12 @@ END_TEST
 /* Messages from one parser stay valid until reset; the input need not. */
 START_TEST(parser_lifetime)
 {
-	struct mb m;
+	struct wb m;
 	struct dns_msg a, b;
 	build_full(&m);
 	ck_assert_int_eq(parse(&m, &a), DNS_MSG_OK);
-	mb_header(&m, 2, 0, 1, 0, 0, 0);
-	mb_question(&m, "other.example.", 1, 1);
+	wb_dns_header(&m, 2, 0, 1, 0, 0, 0);
+	wb_question(&m, "other.example.", 1, 1);
 	ck_assert_int_eq(parse(&m, &b), DNS_MSG_OK); /* frees a's input */
 	ck_assert_str_eq(a.rr[3].data, "2001:db8::53");
 	ck_assert_str_eq(a.rr[0].name, "www.example.");
@@ -584,19 +497,19 @@ END_TEST
  * longest rdata text (every byte escaped) still renders. */
 START_TEST(long_txt)
 {
-	static struct mb big;
+	static struct wb big;
 	big.n = 0;
-	struct mb *m = &big;
+	struct wb *m = &big;
 	/* one question and one TXT of 7 strings of 255 bytes 0xFF (each \255) */
-	mb_header(m, 7, 0x8180, 1, 1, 0, 0);
-	mb_question(m, "t.", 16, 1);
-	mb_u8(m, 0xC0);
-	mb_u8(m, 12);
-	mb_rr_fixed(m, 16, 1, 0, 7 * 256);
+	wb_dns_header(m, 7, 0x8180, 1, 1, 0, 0);
+	wb_question(m, "t.", 16, 1);
+	wb_u8(m, 0xC0);
+	wb_u8(m, 12);
+	wb_rr_fixed(m, 16, 1, 0, 7 * 256);
 	for (int i = 0; i < 7; i++) {
-		mb_u8(m, 255);
+		wb_u8(m, 255);
 		for (int j = 0; j < 255; j++)
-			mb_u8(m, 0xFF);
+			wb_u8(m, 0xFF);
 	}
 	struct dns_msg msg;
 	ck_assert_int_eq(parse(m, &msg), DNS_MSG_OK);

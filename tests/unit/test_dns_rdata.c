@@ -17,85 +17,17 @@
 #include "dns_rdata.h"
 #include "dns_rdata_impl.h" /* RD_T_* type numbers */
 #include "dns_types.h"
-
-#define DNS_HEADER_LEN_FOR_TESTS 12
-
-/* A DNS message under construction. */
-struct mb {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void mb_init(struct mb *m)
-{
-	memset(m->b, 0, DNS_HEADER_LEN_FOR_TESTS);
-	m->n = DNS_HEADER_LEN_FOR_TESTS; /* a zeroed header, so offsets are realistic */
-}
-
-static void mb_u8(struct mb *m, unsigned v)
-{
-	ck_assert_uint_lt(m->n, sizeof(m->b));
-	m->b[m->n++] = (uint8_t)v;
-}
-
-static void mb_u16(struct mb *m, unsigned v)
-{
-	mb_u8(m, v >> 8);
-	mb_u8(m, v & 0xFF);
-}
-
-static void mb_u32(struct mb *m, uint32_t v)
-{
-	mb_u16(m, v >> 16);
-	mb_u16(m, v & 0xFFFF);
-}
-
-static void mb_bytes(struct mb *m, const void *p, size_t n)
-{
-	ck_assert_uint_le(m->n + n, sizeof(m->b));
-	memcpy(m->b + m->n, p, n);
-	m->n += n;
-}
-
-/* Append the labels of a dotted name ("www.example."), ending with the root
- * label unless end_ptr >= 0, in which case a compression pointer to end_ptr
- * follows the labels instead.  Returns the offset of the name. */
-static size_t mb_name_ptr(struct mb *m, const char *dotted, long end_ptr)
-{
-	size_t at = m->n;
-	const char *p = dotted;
-	while (*p && strcmp(p, ".") != 0) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		mb_u8(m, (unsigned)len);
-		mb_bytes(m, p, len);
-		p += len;
-		if (*p == '.')
-			p++;
-	}
-	if (end_ptr >= 0)
-		mb_u16(m, 0xC000u | (unsigned)end_ptr);
-	else
-		mb_u8(m, 0);
-	return at;
-}
-
-static size_t mb_name(struct mb *m, const char *dotted)
-{
-	return mb_name_ptr(m, dotted, -1);
-}
+#include "wirebuild.h"
 
 /*
  * Render the rdata at [off, off + rdlen) of message m (copied to a heap
  * block of exactly m->n bytes, so valgrind sees any over-read) into out.
  * Returns the form; *finish gets tbuf_finish().
  */
-static enum dns_rdata_form render_n(uint16_t type, const struct mb *m, size_t off, size_t rdlen,
+static enum dns_rdata_form render_n(uint16_t type, const struct wb *m, size_t off, size_t rdlen,
                                     char *out, size_t cap, long *finish)
 {
-	uint8_t *msg = malloc(m->n);
-	ck_assert_ptr_nonnull(msg);
-	memcpy(msg, m->b, m->n);
+	uint8_t *msg = wb_dup_exact(m->b, m->n);
 	struct tbuf b;
 	tbuf_init(&b, out, cap);
 	enum dns_rdata_form f = dns_rdata_render(&b, type, msg, m->n, off, rdlen);
@@ -105,7 +37,7 @@ static enum dns_rdata_form render_n(uint16_t type, const struct mb *m, size_t of
 }
 
 /* Render the rdata that runs from off to the end of m; expect success. */
-static const char *render_tail(uint16_t type, const struct mb *m, size_t off,
+static const char *render_tail(uint16_t type, const struct wb *m, size_t off,
                                enum dns_rdata_form *form)
 {
 	static char out[DNS_RDATA_TEXT_MAX];
@@ -119,10 +51,10 @@ static const char *render_tail(uint16_t type, const struct mb *m, size_t off,
 /* Render raw rdata bytes placed after a header-sized gap. */
 static const char *render_raw(uint16_t type, const void *rd, size_t n, enum dns_rdata_form *form)
 {
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_bytes(&m, rd, n);
+	wb_bytes(&m, rd, n);
 	return render_tail(type, &m, off, form);
 }
 
@@ -206,32 +138,32 @@ START_TEST(name_types_with_compression)
 	static const uint16_t types[] = {DNS_T_NS, DNS_T_CNAME, DNS_T_PTR, DNS_T_DNAME, DNS_T_MD,
 	                                 DNS_T_MF, DNS_T_MB,    DNS_T_MG,  DNS_T_MR};
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		struct mb m;
-		mb_init(&m);
-		size_t ex = mb_name(&m, "example.");
+		struct wb m;
+		wb_dns_zero_header(&m);
+		size_t ex = wb_name(&m, "example.");
 		size_t off = m.n;
-		mb_name_ptr(&m, "ns1.", (long)ex);
+		wb_name_ptr(&m, "ns1.", (long)ex);
 		enum dns_rdata_form f;
 		ck_assert_str_eq(render_tail(types[i], &m, off, &f), "ns1.example.");
 		ck_assert_int_eq(f, DNS_RDATA_TYPED);
 
 		/* a bare pointer, and an uncompressed name */
-		mb_init(&m);
-		ex = mb_name(&m, "www.example.");
+		wb_dns_zero_header(&m);
+		ex = wb_name(&m, "www.example.");
 		off = m.n;
-		mb_u16(&m, 0xC000u | (unsigned)ex);
+		wb_u16(&m, 0xC000u | (unsigned)ex);
 		ck_assert_str_eq(render_tail(types[i], &m, off, &f), "www.example.");
 		ck_assert_int_eq(f, DNS_RDATA_TYPED);
-		mb_init(&m);
+		wb_dns_zero_header(&m);
 		off = m.n;
-		mb_name(&m, "host.example.org.");
+		wb_name(&m, "host.example.org.");
 		ck_assert_str_eq(render_tail(types[i], &m, off, &f), "host.example.org.");
 		/* a pointer chain: to "www" + pointer to "example." */
-		mb_init(&m);
-		ex = mb_name(&m, "example.");
-		size_t www = mb_name_ptr(&m, "www.", (long)ex);
+		wb_dns_zero_header(&m);
+		ex = wb_name(&m, "example.");
+		size_t www = wb_name_ptr(&m, "www.", (long)ex);
 		off = m.n;
-		mb_name_ptr(&m, "a.", (long)www);
+		wb_name_ptr(&m, "a.", (long)www);
 		ck_assert_str_eq(render_tail(types[i], &m, off, &f), "a.www.example.");
 	}
 	/* the root name */
@@ -254,29 +186,29 @@ END_TEST
 START_TEST(name_past_rdlength)
 {
 	/* the name 03 'a' 'b' 'c' 00 is in the message, but rdlength says 3 */
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_name(&m, "abc.");
+	wb_name(&m, "abc.");
 	char out[256];
 	long fin;
 	ck_assert_int_eq(render_n(DNS_T_NS, &m, off, 3, out, sizeof(out), &fin), DNS_RDATA_INVALID);
 	ck_assert_str_eq(out, "\\# 3 036162");
 
 	/* a pointer needs two bytes, rdlength gives one */
-	mb_init(&m);
-	size_t ex = mb_name(&m, "example.");
+	wb_dns_zero_header(&m);
+	size_t ex = wb_name(&m, "example.");
 	off = m.n;
-	mb_u16(&m, 0xC000u | (unsigned)ex);
+	wb_u16(&m, 0xC000u | (unsigned)ex);
 	ck_assert_int_eq(render_n(DNS_T_CNAME, &m, off, 1, out, sizeof(out), &fin),
 	                 DNS_RDATA_INVALID);
 	ck_assert_str_eq(out, "\\# 1 C0");
 
 	/* MX whose exchange runs past the rdata */
-	mb_init(&m);
+	wb_dns_zero_header(&m);
 	off = m.n;
-	mb_u16(&m, 10);
-	mb_name(&m, "mail.example.");
+	wb_u16(&m, 10);
+	wb_name(&m, "mail.example.");
 	ck_assert_int_eq(render_n(DNS_T_MX, &m, off, 6, out, sizeof(out), &fin), DNS_RDATA_INVALID);
 	ck_assert_str_eq(out, "\\# 6 000A046D6169");
 }
@@ -286,10 +218,10 @@ START_TEST(name_bad_pointers)
 {
 	enum dns_rdata_form f;
 	/* forward pointer (to itself) */
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_u16(&m, 0xC000u | (unsigned)off);
+	wb_u16(&m, 0xC000u | (unsigned)off);
 	ck_assert_str_eq(render_tail(DNS_T_NS, &m, off, &f), "\\# 2 C00C");
 	ck_assert_int_eq(f, DNS_RDATA_INVALID);
 	/* empty rdata for a name type */
@@ -318,12 +250,12 @@ END_TEST
 
 START_TEST(mx_record)
 {
-	struct mb m;
-	mb_init(&m);
-	size_t ex = mb_name(&m, "example.");
+	struct wb m;
+	wb_dns_zero_header(&m);
+	size_t ex = wb_name(&m, "example.");
 	size_t off = m.n;
-	mb_u16(&m, 10);
-	mb_name_ptr(&m, "mail.", (long)ex);
+	wb_u16(&m, 10);
+	wb_name_ptr(&m, "mail.", (long)ex);
 	enum dns_rdata_form f;
 	ck_assert_str_eq(render_tail(DNS_T_MX, &m, off, &f), "10 mail.example.");
 	ck_assert_int_eq(f, DNS_RDATA_TYPED);
@@ -346,31 +278,31 @@ START_TEST(soa_record)
 {
 	/* mname, rname (compressed against mname's "example."), then
 	 * serial refresh retry expire minimum */
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	size_t mname = mb_name(&m, "ns1.example.");
-	mb_name_ptr(&m, "hostmaster.", (long)mname + 4);
-	mb_u32(&m, 2015101101u);
-	mb_u32(&m, 7200);
-	mb_u32(&m, 3600);
-	mb_u32(&m, 1209600);
-	mb_u32(&m, 300);
+	size_t mname = wb_name(&m, "ns1.example.");
+	wb_name_ptr(&m, "hostmaster.", (long)mname + 4);
+	wb_u32(&m, 2015101101u);
+	wb_u32(&m, 7200);
+	wb_u32(&m, 3600);
+	wb_u32(&m, 1209600);
+	wb_u32(&m, 300);
 	enum dns_rdata_form f;
 	ck_assert_str_eq(render_tail(DNS_T_SOA, &m, off, &f),
 	                 "ns1.example. hostmaster.example. 2015101101 7200 3600 1209600 300");
 	ck_assert_int_eq(f, DNS_RDATA_TYPED);
 
 	/* 32-bit fields are unsigned: 0xFFFFFFFF is 4294967295 */
-	mb_init(&m);
+	wb_dns_zero_header(&m);
 	off = m.n;
-	mb_name(&m, ".");
-	mb_name(&m, ".");
-	mb_u32(&m, 0xFFFFFFFFu);
-	mb_u32(&m, 0x80000000u);
-	mb_u32(&m, 0);
-	mb_u32(&m, 1);
-	mb_u32(&m, 2);
+	wb_name(&m, ".");
+	wb_name(&m, ".");
+	wb_u32(&m, 0xFFFFFFFFu);
+	wb_u32(&m, 0x80000000u);
+	wb_u32(&m, 0);
+	wb_u32(&m, 1);
+	wb_u32(&m, 2);
 	ck_assert_str_eq(render_tail(DNS_T_SOA, &m, off, &f), ". . 4294967295 2147483648 0 1 2");
 	ck_assert_int_eq(f, DNS_RDATA_TYPED);
 }
@@ -378,27 +310,27 @@ END_TEST
 
 START_TEST(soa_short_and_long)
 {
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_name(&m, "a.");
-	mb_name(&m, "b.");
+	wb_name(&m, "a.");
+	wb_name(&m, "b.");
 	for (int i = 0; i < 4; i++)
-		mb_u32(&m, 1);
-	mb_u16(&m, 0); /* minimum cut to two bytes */
+		wb_u32(&m, 1);
+	wb_u16(&m, 0); /* minimum cut to two bytes */
 	enum dns_rdata_form f;
 	const char *s = render_tail(DNS_T_SOA, &m, off, &f);
 	ck_assert_int_eq(f, DNS_RDATA_INVALID);
 	ck_assert_str_eq(s, "\\# 24 01610001620000000001000000010000000100000001"
 	                    "0000");
 
-	mb_init(&m);
+	wb_dns_zero_header(&m);
 	off = m.n;
-	mb_name(&m, "a.");
-	mb_name(&m, "b.");
+	wb_name(&m, "a.");
+	wb_name(&m, "b.");
 	for (int i = 0; i < 5; i++)
-		mb_u32(&m, 1);
-	mb_u8(&m, 0xAA); /* one byte too many */
+		wb_u32(&m, 1);
+	wb_u8(&m, 0xAA); /* one byte too many */
 	render_tail(DNS_T_SOA, &m, off, &f);
 	ck_assert_int_eq(f, DNS_RDATA_INVALID);
 }
@@ -462,11 +394,11 @@ START_TEST(txt_string_past_rdlength)
 	ASSERT_RENDER(DNS_T_TXT, B(1, 'a', 3, 'x'), "\\# 4 01610378", DNS_RDATA_INVALID);
 
 	/* the string's bytes exist in the message but lie past the rdata */
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_u8(&m, 4);
-	mb_bytes(&m, "abcd", 4);
+	wb_u8(&m, 4);
+	wb_bytes(&m, "abcd", 4);
 	char out[64];
 	long fin;
 	ck_assert_int_eq(render_n(DNS_T_TXT, &m, off, 3, out, sizeof(out), &fin),
@@ -478,14 +410,14 @@ END_TEST
 START_TEST(srv_record)
 {
 	/* RFC 2782: priority weight port target */
-	struct mb m;
-	mb_init(&m);
-	size_t ex = mb_name(&m, "example.com.");
+	struct wb m;
+	wb_dns_zero_header(&m);
+	size_t ex = wb_name(&m, "example.com.");
 	size_t off = m.n;
-	mb_u16(&m, 0);
-	mb_u16(&m, 5);
-	mb_u16(&m, 5060);
-	mb_name_ptr(&m, "sipserver.", (long)ex);
+	wb_u16(&m, 0);
+	wb_u16(&m, 5);
+	wb_u16(&m, 5060);
+	wb_name_ptr(&m, "sipserver.", (long)ex);
 	enum dns_rdata_form f;
 	ck_assert_str_eq(render_tail(DNS_T_SRV, &m, off, &f), "0 5 5060 sipserver.example.com.");
 	ck_assert_int_eq(f, DNS_RDATA_TYPED);
@@ -549,10 +481,10 @@ END_TEST
 
 START_TEST(output_that_does_not_fit)
 {
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_bytes(&m, "\xC0\x00\x02\x01", 4);
+	wb_bytes(&m, "\xC0\x00\x02\x01", 4);
 	char out[8]; /* neither "192.0.2.1" nor "\# 4 C0000201" fits */
 	long fin;
 	ck_assert_int_eq(render_n(DNS_T_A, &m, off, 4, out, sizeof(out), &fin), DNS_RDATA_INVALID);
@@ -570,9 +502,9 @@ END_TEST
 
 START_TEST(rdata_outside_message)
 {
-	struct mb m;
-	mb_init(&m);
-	mb_bytes(&m, "\x01\x02\x03\x04", 4);
+	struct wb m;
+	wb_dns_zero_header(&m);
+	wb_bytes(&m, "\x01\x02\x03\x04", 4);
 	char out[64];
 	long fin;
 	/* rdlength reaches past the message end: never read, never typed */
@@ -586,10 +518,10 @@ END_TEST
 /* The text is appended after what the buffer already holds. */
 START_TEST(appends_to_buffer)
 {
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
-	mb_bytes(&m, "\xC0\x00\x02\x01\x07", 5);
+	wb_bytes(&m, "\xC0\x00\x02\x01\x07", 5);
 	uint8_t *msg = malloc(m.n);
 	memcpy(msg, m.b, m.n);
 	char out[64];
@@ -680,14 +612,14 @@ static void check_case(const struct rd_case *t)
 static const char *render_with_pointer(uint16_t type, const char *pre, const char *post,
                                        enum dns_rdata_form *f)
 {
-	static struct mb m;
+	static struct wb m;
 	uint8_t tmp[256];
-	mb_init(&m);
-	size_t ex = mb_name(&m, "example.com.");
+	wb_dns_zero_header(&m);
+	size_t ex = wb_name(&m, "example.com.");
 	size_t off = m.n;
-	mb_bytes(&m, tmp, unhex(pre, tmp, sizeof(tmp)));
-	mb_u16(&m, 0xC000u | (unsigned)ex);
-	mb_bytes(&m, tmp, unhex(post, tmp, sizeof(tmp)));
+	wb_bytes(&m, tmp, unhex(pre, tmp, sizeof(tmp)));
+	wb_u16(&m, 0xC000u | (unsigned)ex);
+	wb_bytes(&m, tmp, unhex(post, tmp, sizeof(tmp)));
 	return render_tail(type, &m, off, f);
 }
 
@@ -1608,13 +1540,13 @@ END_TEST
  * than cap - 1 bytes, the text complete exactly when it fits. */
 START_TEST(every_buffer_size)
 {
-	struct mb m;
-	mb_init(&m);
+	struct wb m;
+	wb_dns_zero_header(&m);
 	size_t off = m.n;
 	uint8_t rd[256];
 	size_t n = unhex("0010" FOO_ORG "000000040001000400010009026832056833"
 	                 "2d313900040004c0000201", rd, sizeof(rd));
-	mb_bytes(&m, rd, n);
+	wb_bytes(&m, rd, n);
 	const char *want =
 	    "16 foo.example.org. mandatory=alpn,ipv4hint alpn=\"h2,h3-19\" ipv4hint=192.0.2.1";
 	char generic[256];

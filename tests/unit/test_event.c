@@ -21,75 +21,17 @@
 #include "encode_json.h"
 #include "encode_msgpack.h"
 #include "event.h"
+#include "wirebuild.h"
 
 /* ------------------------------------------------------------ messages */
 
-struct mb {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void mb_u8(struct mb *m, unsigned v)
-{
-	ck_assert_uint_lt(m->n, sizeof(m->b));
-	m->b[m->n++] = (uint8_t)v;
-}
-
-static void mb_u16(struct mb *m, unsigned v)
-{
-	mb_u8(m, v >> 8);
-	mb_u8(m, v & 0xFF);
-}
-
-static void mb_u32(struct mb *m, uint32_t v)
-{
-	mb_u16(m, v >> 16);
-	mb_u16(m, v & 0xFFFF);
-}
-
-static void mb_bytes(struct mb *m, const void *p, size_t n)
-{
-	ck_assert_uint_le(m->n + n, sizeof(m->b));
-	memcpy(m->b + m->n, p, n);
-	m->n += n;
-}
-
-static void mb_header(struct mb *m, unsigned id, unsigned flags, unsigned qd, unsigned an,
-                      unsigned ns, unsigned ar)
-{
-	m->n = 0;
-	mb_u16(m, id);
-	mb_u16(m, flags);
-	mb_u16(m, qd);
-	mb_u16(m, an);
-	mb_u16(m, ns);
-	mb_u16(m, ar);
-}
-
-static void mb_name(struct mb *m, const char *dotted)
-{
-	const char *p = dotted;
-	while (*p && strcmp(p, ".") != 0) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		mb_u8(m, (unsigned)len);
-		mb_bytes(m, p, len);
-		p += len;
-		if (*p == '.')
-			p++;
-	}
-	mb_u8(m, 0);
-}
-
-static void mb_rr(struct mb *m, unsigned name_ptr, unsigned type, uint32_t ttl, const void *rd,
+/* An IN record whose owner is a compression pointer to offset name_ptr. */
+static void rr_in(struct wb *m, unsigned name_ptr, unsigned type, uint32_t ttl, const void *rd,
                   unsigned rdlen)
 {
-	mb_u16(m, 0xC000u | name_ptr);
-	mb_u16(m, type);
-	mb_u16(m, 1);
-	mb_u32(m, ttl);
-	mb_u16(m, rdlen);
-	mb_bytes(m, rd, rdlen);
+	wb_u16(m, 0xC000u | name_ptr);
+	wb_rr_fixed(m, type, 1, ttl, rdlen);
+	wb_bytes(m, rd, rdlen);
 }
 
 #define QNAME "bf-pro-front.cloudapp.net."
@@ -102,18 +44,14 @@ static struct dns_msg query, reply;
 /* The example of DESIGN.md section 3: one A query and its answer. */
 static void parse_example(uint16_t reply_flags)
 {
-	struct mb m;
-	mb_header(&m, 23904, 0x0100, 1, 0, 0, 0);
-	mb_name(&m, QNAME);
-	mb_u16(&m, DNS_T_A);
-	mb_u16(&m, DNS_C_IN);
+	struct wb m;
+	wb_dns_header(&m, 23904, 0x0100, 1, 0, 0, 0);
+	wb_question(&m, QNAME, DNS_T_A, DNS_C_IN);
 	ck_assert_int_eq(dns_msg_parse(&parser, m.b, m.n, &query), DNS_MSG_OK);
 
-	mb_header(&m, 23904, reply_flags, 1, 1, 0, 0);
-	mb_name(&m, QNAME);
-	mb_u16(&m, DNS_T_A);
-	mb_u16(&m, DNS_C_IN);
-	mb_rr(&m, 12, DNS_T_A, 10, "\x17\x64\x66\xe7", 4); /* 23.100.102.231 */
+	wb_dns_header(&m, 23904, reply_flags, 1, 1, 0, 0);
+	wb_question(&m, QNAME, DNS_T_A, DNS_C_IN);
+	rr_in(&m, 12, DNS_T_A, 10, "\x17\x64\x66\xe7", 4); /* 23.100.102.231 */
 	ck_assert_int_eq(dns_msg_parse(&parser, m.b, m.n, &reply), DNS_MSG_OK);
 }
 
@@ -261,11 +199,22 @@ static void assert_same(const cJSON *j, const msgpack_object *o, const char *pat
 	}
 }
 
-/* Keys of every object in alphabetical order (event.h). */
+/* A key is a plain identifier (emit.h: encoders write keys unescaped). */
+static void assert_plain_key(const char *k)
+{
+	ck_assert_msg(*k != '\0', "empty key");
+	for (const char *p = k; *p; p++)
+		ck_assert_msg((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_',
+		              "key \"%s\" is not a plain identifier", k);
+}
+
+/* Keys of every object in alphabetical order (event.h), and plain. */
 static void assert_sorted_keys(const cJSON *j)
 {
 	const cJSON *prev = NULL;
 	for (const cJSON *c = j->child; c; c = c->next) {
+		if (cJSON_IsObject(j))
+			assert_plain_key(c->string);
 		if (cJSON_IsObject(j) && prev)
 			ck_assert_msg(strcmp(prev->string, c->string) < 0, "%s before %s", prev->string,
 			              c->string);
@@ -421,21 +370,19 @@ END_TEST
 /* A reply with every section, names and data that need escaping. */
 START_TEST(tx_all_sections_escaped)
 {
-	struct mb m;
-	mb_header(&m, 1, 0x8580, 1, 2, 1, 1);
-	mb_u8(&m, 4);
-	mb_bytes(&m, "a\tb\"", 4); /* tab and quote in a label */
-	mb_name(&m, "example.");
-	mb_u16(&m, DNS_T_TXT);
-	mb_u16(&m, DNS_C_IN);
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8580, 1, 2, 1, 1);
+	wb_u8(&m, 4);
+	wb_bytes(&m, "a\tb\"", 4); /* tab and quote in a label */
+	wb_question(&m, "example.", DNS_T_TXT, DNS_C_IN);
 	/* TXT "x\"y\\" and "\xff" */
-	mb_rr(&m, 12, DNS_T_TXT, 300, "\x04x\"y\\\x01\xff", 7);
-	mb_rr(&m, 12, 65280, 300, "\xab", 1);
-	mb_rr(&m, 17, DNS_T_SOA, 60,
+	rr_in(&m, 12, DNS_T_TXT, 300, "\x04x\"y\\\x01\xff", 7);
+	rr_in(&m, 12, 65280, 300, "\xab", 1);
+	rr_in(&m, 17, DNS_T_SOA, 60,
 	      "\x02ns\xc0\x11\x01h\xc0\x11\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03"
 	      "\x00\x00\x00\x04\x00\x00\x00\x05",
 	      29);
-	mb_rr(&m, 12, DNS_T_AAAA, 5, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	rr_in(&m, 12, DNS_T_AAAA, 5, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
 	ck_assert_int_eq(dns_msg_parse(&parser, m.b, m.n, &reply), DNS_MSG_OK);
 	struct tx_view tx = example_tx();
 	tx.status = TX_NO_QUERY;
@@ -466,13 +413,11 @@ END_TEST
 /* A malformed message still gives a well-formed event with right counts. */
 START_TEST(tx_malformed)
 {
-	struct mb m;
-	mb_header(&m, 23904, 0x8180, 1, 1, 0, 0);
-	mb_name(&m, QNAME);
-	mb_u16(&m, DNS_T_A);
-	mb_u16(&m, DNS_C_IN);
-	mb_rr(&m, 12, DNS_T_A, 10, "\x17\x64\x66", 3); /* short A */
-	mb_bytes(&m, "junk", 4);                         /* trailing bytes */
+	struct wb m;
+	wb_dns_header(&m, 23904, 0x8180, 1, 1, 0, 0);
+	wb_question(&m, QNAME, DNS_T_A, DNS_C_IN);
+	rr_in(&m, 12, DNS_T_A, 10, "\x17\x64\x66", 3); /* short A */
+	wb_bytes(&m, "junk", 4);                         /* trailing bytes */
 	enum dns_msg_status s = dns_msg_parse(&parser, m.b, m.n, &reply);
 	ck_assert(dns_msg_usable(s));
 	ck_assert(reply.malformed);

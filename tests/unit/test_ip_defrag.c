@@ -14,6 +14,7 @@
 
 #include "ip_defrag.h"
 #include "packet.h"
+#include "wirebuild.h"
 
 #define UDP 17
 #define TCP 6
@@ -777,44 +778,6 @@ END_TEST
 
 /* ------------------------------------------------------------ end to end */
 
-/* A frame under construction. */
-struct fb {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void fb_u8(struct fb *f, unsigned v)
-{
-	ck_assert_uint_lt(f->n, sizeof(f->b));
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void fb_u16(struct fb *f, unsigned v)
-{
-	fb_u8(f, (v >> 8) & 0xFF);
-	fb_u8(f, v & 0xFF);
-}
-
-static void fb_u32(struct fb *f, uint32_t v)
-{
-	fb_u16(f, v >> 16);
-	fb_u16(f, v & 0xFFFF);
-}
-
-static void fb_bytes(struct fb *f, const void *p, size_t n)
-{
-	ck_assert_uint_le(f->n + n, sizeof(f->b));
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
-
-static void fb_eth(struct fb *f, unsigned ethertype)
-{
-	static const uint8_t macs[12] = {0, 1, 2, 3, 4, 5, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf};
-	fb_bytes(f, macs, sizeof(macs));
-	fb_u16(f, ethertype);
-}
-
 /*
  * A DNS reply too big for one packet: header (id 0xBEEF, QR), question
  * big.example. TXT, and TXT answers of 250-byte strings.  Returns its length.
@@ -854,39 +817,26 @@ static const uint8_t E2E_SRC6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
 static const uint8_t E2E_DST6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x07};
 
 /* Ethernet + IPv4 fragment of udp[off .. off+n). */
-static void frame4(struct fb *f, const uint8_t *udp, size_t off, size_t n, bool more)
+static void frame4(struct wb *f, const uint8_t *udp, size_t off, size_t n, bool more)
 {
 	f->n = 0;
-	fb_eth(f, 0x0800);
-	fb_u8(f, 0x45);
-	fb_u8(f, 0);
-	fb_u16(f, (unsigned)(20 + n));
-	fb_u16(f, 0x4242);
-	fb_u16(f, (more ? 0x2000u : 0) | (unsigned)(off / 8));
-	fb_u8(f, 64);
-	fb_u8(f, 17);
-	fb_u16(f, 0);
-	fb_bytes(f, E2E_SRC4, 4);
-	fb_bytes(f, E2E_DST4, 4);
-	fb_bytes(f, udp + off, n);
+	wb_eth(f, 0x0800);
+	wb_ipv4(f, 5, (unsigned)(20 + n), 0x4242, (more ? 0x2000u : 0) | (unsigned)(off / 8), 17,
+	        E2E_SRC4, E2E_DST4);
+	wb_bytes(f, udp + off, n);
 }
 
 /* Ethernet + IPv6 + Fragment header carrying udp[off .. off+n). */
-static void frame6(struct fb *f, const uint8_t *udp, size_t off, size_t n, bool more)
+static void frame6(struct wb *f, const uint8_t *udp, size_t off, size_t n, bool more)
 {
 	f->n = 0;
-	fb_eth(f, 0x86DD);
-	fb_u32(f, 0x60000000u);
-	fb_u16(f, (unsigned)(8 + n));
-	fb_u8(f, 44);
-	fb_u8(f, 64);
-	fb_bytes(f, E2E_SRC6, 16);
-	fb_bytes(f, E2E_DST6, 16);
-	fb_u8(f, 17);
-	fb_u8(f, 0);
-	fb_u16(f, (unsigned)off | (more ? 1u : 0));
-	fb_u32(f, 0xCAFEF00D);
-	fb_bytes(f, udp + off, n);
+	wb_eth(f, 0x86DD);
+	wb_ipv6(f, (unsigned)(8 + n), 44, E2E_SRC6, E2E_DST6);
+	wb_u8(f, 17);
+	wb_u8(f, 0);
+	wb_u16(f, (unsigned)off | (more ? 1u : 0));
+	wb_u32(f, 0xCAFEF00D);
+	wb_bytes(f, udp + off, n);
 }
 
 /*
@@ -906,7 +856,7 @@ static void end_to_end(int family, size_t piece, bool reverse)
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = reverse ? n - 1 - k : k;
 		size_t off = i * piece, len = i == n - 1 ? ulen - off : piece;
-		struct fb f;
+		struct wb f;
 		if (family == 4)
 			frame4(&f, udp, off, len, i != n - 1);
 		else

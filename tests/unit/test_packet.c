@@ -12,41 +12,11 @@
 #include <string.h>
 
 #include "packet.h"
+#include "wirebuild.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
 #endif
-
-/* A frame under construction. */
-struct fb {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void fb_u8(struct fb *f, unsigned v)
-{
-	ck_assert_uint_lt(f->n, sizeof(f->b));
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void fb_u16(struct fb *f, unsigned v)
-{
-	fb_u8(f, (v >> 8) & 0xFF);
-	fb_u8(f, v & 0xFF);
-}
-
-static void fb_u32(struct fb *f, uint32_t v)
-{
-	fb_u16(f, v >> 16);
-	fb_u16(f, v & 0xFFFF);
-}
-
-static void fb_bytes(struct fb *f, const void *p, size_t n)
-{
-	ck_assert_uint_le(f->n + n, sizeof(f->b));
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
 
 static const uint8_t SRC4[4] = {192, 0, 2, 1};
 static const uint8_t DST4[4] = {198, 51, 100, 53};
@@ -58,61 +28,38 @@ static const uint8_t PAYLOAD[12] = {0xAB, 0xCD, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0,
 #define SPORT 40000
 #define DPORT 53
 
-static void fb_eth(struct fb *f, unsigned ethertype)
+/* IPv4 header from SRC4 to DST4, id 0x1234: ihl in 32-bit words (options are NOPs). */
+static void fb_ipv4(struct wb *f, unsigned ihl, unsigned total, unsigned frag, unsigned proto)
 {
-	static const uint8_t macs[12] = {0, 1, 2, 3, 4, 5, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf};
-	fb_bytes(f, macs, sizeof(macs));
-	fb_u16(f, ethertype);
+	wb_ipv4(f, ihl, total, 0x1234, frag, proto, SRC4, DST4);
 }
 
-/* IPv4 header: ihl in 32-bit words (options are zero bytes). */
-static void fb_ipv4(struct fb *f, unsigned ihl, unsigned total, unsigned frag, unsigned proto)
+static void fb_ipv6(struct wb *f, unsigned plen, unsigned next)
 {
-	fb_u8(f, 0x40 | (ihl & 0x0F));
-	fb_u8(f, 0);        /* DSCP/ECN */
-	fb_u16(f, total);
-	fb_u16(f, 0x1234);  /* identification */
-	fb_u16(f, frag);
-	fb_u8(f, 64);       /* TTL */
-	fb_u8(f, proto);
-	fb_u16(f, 0);       /* checksum */
-	fb_bytes(f, SRC4, 4);
-	fb_bytes(f, DST4, 4);
-	for (unsigned i = 5; i < ihl; i++)
-		fb_u32(f, 0x01010101); /* NOP options */
+	wb_ipv6(f, plen, next, SRC6, DST6);
 }
 
-static void fb_ipv6(struct fb *f, unsigned plen, unsigned next)
+static void fb_udp(struct wb *f, unsigned ulen)
 {
-	fb_u32(f, 0x60000000u); /* version 6, no class or label */
-	fb_u16(f, plen);
-	fb_u8(f, next);
-	fb_u8(f, 64);
-	fb_bytes(f, SRC6, 16);
-	fb_bytes(f, DST6, 16);
-}
-
-static void fb_udp(struct fb *f, unsigned ulen)
-{
-	fb_u16(f, SPORT);
-	fb_u16(f, DPORT);
-	fb_u16(f, ulen);
-	fb_u16(f, 0);
+	wb_u16(f, SPORT);
+	wb_u16(f, DPORT);
+	wb_u16(f, ulen);
+	wb_u16(f, 0);
 }
 
 /* IPv4 + UDP + PAYLOAD with consistent lengths. */
-static void fb_udp4(struct fb *f)
+static void fb_udp4(struct wb *f)
 {
 	fb_ipv4(f, 5, 20 + 8 + sizeof(PAYLOAD), 0, 17);
 	fb_udp(f, 8 + sizeof(PAYLOAD));
-	fb_bytes(f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(f, PAYLOAD, sizeof(PAYLOAD));
 }
 
-static void fb_udp6(struct fb *f)
+static void fb_udp6(struct wb *f)
 {
 	fb_ipv6(f, 8 + sizeof(PAYLOAD), 17);
 	fb_udp(f, 8 + sizeof(PAYLOAD));
-	fb_bytes(f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(f, PAYLOAD, sizeof(PAYLOAD));
 }
 
 struct res {
@@ -125,12 +72,10 @@ struct res {
  * Decode the first caplen bytes of f from a heap copy of exactly that size
  * (valgrind then sees any read past the capture).
  */
-static struct res decode_cap(int dlt, const struct fb *f, size_t caplen)
+static struct res decode_cap(int dlt, const struct wb *f, size_t caplen)
 {
 	struct res r;
-	uint8_t *frame = malloc(caplen ? caplen : 1);
-	ck_assert_ptr_nonnull(frame);
-	memcpy(frame, f->b, caplen);
+	uint8_t *frame = wb_dup_exact(f->b, caplen);
 	memset(&r.p, 0, sizeof(r.p));
 	r.st = pkt_decode(dlt, frame, caplen, &r.p);
 	r.off = SIZE_MAX;
@@ -144,13 +89,13 @@ static struct res decode_cap(int dlt, const struct fb *f, size_t caplen)
 	return r;
 }
 
-static struct res decode(int dlt, const struct fb *f)
+static struct res decode(int dlt, const struct wb *f)
 {
 	return decode_cap(dlt, f, f->n);
 }
 
 /* An OK result carrying PAYLOAD at offset off over IPv4 or IPv6. */
-static void assert_udp(const struct res *r, const struct fb *f, size_t off, int family)
+static void assert_udp(const struct res *r, const struct wb *f, size_t off, int family)
 {
 	ck_assert_msg(r->st == PKT_OK, "status %s", pkt_status_str(r->st));
 	ck_assert_uint_eq(r->p.proto, 17);
@@ -176,8 +121,8 @@ static void assert_udp(const struct res *r, const struct fb *f, size_t off, int 
 
 START_TEST(ethernet_ipv4_udp)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 8, 4);
@@ -186,8 +131,8 @@ END_TEST
 
 START_TEST(ethernet_ipv6_udp)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x86DD);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x86DD);
 	fb_udp6(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 40 + 8, 6);
@@ -196,18 +141,18 @@ END_TEST
 
 START_TEST(vlan_8021q)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x8100);
-	fb_u16(&f, 0x2064); /* PCP 1, VLAN 100 */
-	fb_u16(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x8100);
+	wb_u16(&f, 0x2064); /* PCP 1, VLAN 100 */
+	wb_u16(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 18 + 20 + 8, 4);
 
 	f.n = 0;
-	fb_eth(&f, 0x8100);
-	fb_u16(&f, 0x0FFF);
-	fb_u16(&f, 0x86DD);
+	wb_eth(&f, 0x8100);
+	wb_u16(&f, 0x0FFF);
+	wb_u16(&f, 0x86DD);
 	fb_udp6(&f);
 	r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 18 + 40 + 8, 6);
@@ -217,12 +162,12 @@ END_TEST
 /* 802.1ad: the service tag (0x88a8) then the customer tag (0x8100). */
 START_TEST(vlan_qinq)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x88A8);
-	fb_u16(&f, 0x000A);
-	fb_u16(&f, 0x8100);
-	fb_u16(&f, 0x0014);
-	fb_u16(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x88A8);
+	wb_u16(&f, 0x000A);
+	wb_u16(&f, 0x8100);
+	wb_u16(&f, 0x0014);
+	wb_u16(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 22 + 20 + 8, 4);
@@ -231,34 +176,34 @@ END_TEST
 
 START_TEST(vlan_too_many_tags)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x8100);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x8100);
 	for (int i = 0; i < 40; i++) {
-		fb_u16(&f, (unsigned)i);
-		fb_u16(&f, 0x8100);
+		wb_u16(&f, (unsigned)i);
+		wb_u16(&f, 0x8100);
 	}
-	fb_u16(&f, 1);
-	fb_u16(&f, 0x0800);
+	wb_u16(&f, 1);
+	wb_u16(&f, 0x0800);
 	fb_udp4(&f);
 	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_VLAN_DEPTH);
 
 	/* a tag cut short */
 	f.n = 0;
-	fb_eth(&f, 0x8100);
-	fb_u16(&f, 1);
+	wb_eth(&f, 0x8100);
+	wb_u16(&f, 1);
 	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_LINK_SHORT);
 }
 END_TEST
 
 START_TEST(not_ip_and_short_links)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0806); /* ARP */
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0806); /* ARP */
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_NOT_IP);
 
 	f.n = 0;
-	fb_eth(&f, 0x0800);
+	wb_eth(&f, 0x0800);
 	ck_assert_int_eq(decode_cap(DLT_EN10MB, &f, 13).st, PKT_LINK_SHORT);
 	ck_assert_int_eq(decode_cap(DLT_EN10MB, &f, 0).st, PKT_LINK_SHORT);
 	ck_assert_int_eq(decode_cap(DLT_LINUX_SLL, &f, 10).st, PKT_LINK_SHORT);
@@ -269,7 +214,7 @@ END_TEST
 
 START_TEST(unsupported_link)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_udp4(&f);
 	ck_assert_int_eq(decode(105 /* DLT_IEEE802_11 */, &f).st, PKT_LINK_UNSUPPORTED);
 	ck_assert(!pkt_linktype_supported(105));
@@ -285,21 +230,21 @@ END_TEST
 /* Linux cooked v1: type, ARPHRD, address length, 8 address bytes, protocol. */
 START_TEST(linux_sll)
 {
-	struct fb f = {.n = 0};
-	fb_u16(&f, 0);      /* to us */
-	fb_u16(&f, 1);      /* ARPHRD_ETHER */
-	fb_u16(&f, 6);
-	fb_bytes(&f, "\x00\x11\x22\x33\x44\x55\x00\x00", 8);
-	fb_u16(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_u16(&f, 0);      /* to us */
+	wb_u16(&f, 1);      /* ARPHRD_ETHER */
+	wb_u16(&f, 6);
+	wb_bytes(&f, "\x00\x11\x22\x33\x44\x55\x00\x00", 8);
+	wb_u16(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(113, &f);
 	assert_udp(&r, &f, 16 + 20 + 8, 4);
 
 	/* a VLAN tag inside the cooked header's protocol */
 	f.n = 14;
-	fb_u16(&f, 0x8100);
-	fb_u16(&f, 5);
-	fb_u16(&f, 0x86DD);
+	wb_u16(&f, 0x8100);
+	wb_u16(&f, 5);
+	wb_u16(&f, 0x86DD);
 	fb_udp6(&f);
 	r = decode(DLT_LINUX_SLL, &f);
 	assert_udp(&r, &f, 20 + 40 + 8, 6);
@@ -309,14 +254,14 @@ END_TEST
 /* Linux cooked v2: protocol, reserved, ifindex, ARPHRD, type, address length, address. */
 START_TEST(linux_sll2)
 {
-	struct fb f = {.n = 0};
-	fb_u16(&f, 0x86DD);
-	fb_u16(&f, 0);
-	fb_u32(&f, 3);
-	fb_u16(&f, 1);
-	fb_u8(&f, 4); /* outgoing */
-	fb_u8(&f, 6);
-	fb_bytes(&f, "\x00\x11\x22\x33\x44\x55\x00\x00", 8);
+	struct wb f = {.n = 0};
+	wb_u16(&f, 0x86DD);
+	wb_u16(&f, 0);
+	wb_u32(&f, 3);
+	wb_u16(&f, 1);
+	wb_u8(&f, 4); /* outgoing */
+	wb_u8(&f, 6);
+	wb_bytes(&f, "\x00\x11\x22\x33\x44\x55\x00\x00", 8);
 	fb_udp6(&f);
 	struct res r = decode(276, &f);
 	assert_udp(&r, &f, 20 + 40 + 8, 6);
@@ -333,14 +278,14 @@ END_TEST
 /* DLT_NULL: the address family in the capturing host's byte order. */
 START_TEST(bsd_null_both_orders)
 {
-	struct fb f = {.n = 0};
-	fb_bytes(&f, "\x02\x00\x00\x00", 4); /* AF_INET, little-endian host */
+	struct wb f = {.n = 0};
+	wb_bytes(&f, "\x02\x00\x00\x00", 4); /* AF_INET, little-endian host */
 	fb_udp4(&f);
 	struct res r = decode(DLT_NULL, &f);
 	assert_udp(&r, &f, 4 + 28, 4);
 
 	f.n = 0;
-	fb_bytes(&f, "\x00\x00\x00\x02", 4); /* AF_INET, big-endian host */
+	wb_bytes(&f, "\x00\x00\x00\x02", 4); /* AF_INET, big-endian host */
 	fb_udp4(&f);
 	r = decode(DLT_NULL, &f);
 	assert_udp(&r, &f, 4 + 28, 4);
@@ -350,14 +295,14 @@ START_TEST(bsd_null_both_orders)
 	                                 "\x00\x00\x00\x1c", "\x1e\x00\x00\x00", "\x00\x00\x00\x1e"};
 	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
 		f.n = 0;
-		fb_bytes(&f, v6[i], 4);
+		wb_bytes(&f, v6[i], 4);
 		fb_udp6(&f);
 		r = decode(DLT_NULL, &f);
 		assert_udp(&r, &f, 4 + 48, 6);
 	}
 
 	f.n = 0;
-	fb_bytes(&f, "\x07\x00\x00\x00", 4); /* some other family */
+	wb_bytes(&f, "\x07\x00\x00\x00", 4); /* some other family */
 	fb_udp4(&f);
 	ck_assert_int_eq(decode(DLT_NULL, &f).st, PKT_NOT_IP);
 }
@@ -366,8 +311,8 @@ END_TEST
 /* DLT_LOOP: like DLT_NULL but always in network byte order. */
 START_TEST(bsd_loop)
 {
-	struct fb f = {.n = 0};
-	fb_bytes(&f, "\x00\x00\x00\x02", 4);
+	struct wb f = {.n = 0};
+	wb_bytes(&f, "\x00\x00\x00\x02", 4);
 	fb_udp4(&f);
 	struct res r = decode(DLT_LOOP, &f);
 	assert_udp(&r, &f, 4 + 28, 4);
@@ -376,7 +321,7 @@ END_TEST
 
 START_TEST(raw_ip)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_udp4(&f);
 	struct res r = decode(DLT_RAW, &f);
 	assert_udp(&r, &f, 28, 4);
@@ -398,20 +343,20 @@ END_TEST
  * header (offset 0, M = 0, RFC 6946) before UDP. */
 START_TEST(ipv6_extension_headers)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv6(&f, 8 + 8 + 8 + 8 + sizeof(PAYLOAD), 0);
-	fb_u8(&f, 60); /* hop-by-hop: next = destination options */
-	fb_u8(&f, 0);
-	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6); /* PadN */
-	fb_u8(&f, 44); /* destination options: next = fragment */
-	fb_u8(&f, 0);
-	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
-	fb_u8(&f, 17); /* fragment: next = UDP */
-	fb_u8(&f, 0);
-	fb_u16(&f, 0x0000);
-	fb_u32(&f, 0xCAFEBABE);
+	wb_u8(&f, 60); /* hop-by-hop: next = destination options */
+	wb_u8(&f, 0);
+	wb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6); /* PadN */
+	wb_u8(&f, 44); /* destination options: next = fragment */
+	wb_u8(&f, 0);
+	wb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	wb_u8(&f, 17); /* fragment: next = UDP */
+	wb_u8(&f, 0);
+	wb_u16(&f, 0x0000);
+	wb_u32(&f, 0xCAFEBABE);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	struct res r = decode(DLT_RAW, &f);
 	assert_udp(&r, &f, 40 + 24 + 8, 6);
 }
@@ -421,22 +366,22 @@ START_TEST(ipv6_longer_options_routing_ah)
 {
 	/* hop-by-hop of 16 bytes (length 1), routing header (43) of 24 bytes,
 	 * AH (51) with payload length 4: (4 + 2) * 4 = 24 bytes */
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv6(&f, 16 + 24 + 24 + 8 + sizeof(PAYLOAD), 0);
-	fb_u8(&f, 43);
-	fb_u8(&f, 1);
+	wb_u8(&f, 43);
+	wb_u8(&f, 1);
 	for (int i = 0; i < 14; i++)
-		fb_u8(&f, 0);
-	fb_u8(&f, 51);
-	fb_u8(&f, 2);
+		wb_u8(&f, 0);
+	wb_u8(&f, 51);
+	wb_u8(&f, 2);
 	for (int i = 0; i < 22; i++)
-		fb_u8(&f, 0xEE);
-	fb_u8(&f, 17);
-	fb_u8(&f, 4);
+		wb_u8(&f, 0xEE);
+	wb_u8(&f, 17);
+	wb_u8(&f, 4);
 	for (int i = 0; i < 22; i++)
-		fb_u8(&f, 0xAA);
+		wb_u8(&f, 0xAA);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	struct res r = decode(DLT_RAW, &f);
 	assert_udp(&r, &f, 40 + 64 + 8, 6);
 }
@@ -445,14 +390,14 @@ END_TEST
 START_TEST(ipv6_fragment)
 {
 	/* first fragment: offset 0, M = 1 */
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv6(&f, 8 + 8 + sizeof(PAYLOAD), 44);
-	fb_u8(&f, 17);
-	fb_u8(&f, 0);
-	fb_u16(&f, 0x0001);
-	fb_u32(&f, 1);
+	wb_u8(&f, 17);
+	wb_u8(&f, 0);
+	wb_u16(&f, 0x0001);
+	wb_u32(&f, 1);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	struct res r = decode(DLT_RAW, &f);
 	ck_assert_int_eq(r.st, PKT_FRAGMENT);
 	ck_assert_uint_eq(r.p.frag.id, 1);
@@ -474,8 +419,8 @@ END_TEST
 
 START_TEST(ipv6_bad)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x86DD);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x86DD);
 	fb_udp4(&f); /* version 4 behind the IPv6 ethertype */
 	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_IPV6_BAD);
 
@@ -487,35 +432,35 @@ START_TEST(ipv6_bad)
 	/* extension header running past the packet */
 	f.n = 0;
 	fb_ipv6(&f, 8, 60);
-	fb_u8(&f, 17);
-	fb_u8(&f, 4); /* claims 40 bytes */
-	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	wb_u8(&f, 17);
+	wb_u8(&f, 4); /* claims 40 bytes */
+	wb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV6_BAD);
 }
 END_TEST
 
 START_TEST(ipv6_extension_chain_too_long)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	enum { N = 64 };
 	fb_ipv6(&f, N * 8 + 8 + sizeof(PAYLOAD), 60);
 	for (int i = 0; i < N; i++) {
-		fb_u8(&f, i == N - 1 ? 17 : 60);
-		fb_u8(&f, 0);
-		fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+		wb_u8(&f, i == N - 1 ? 17 : 60);
+		wb_u8(&f, 0);
+		wb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
 	}
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV6_EXT_DEPTH);
 }
 END_TEST
 
 START_TEST(ipv4_fragments)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv4(&f, 5, 20 + 8 + sizeof(PAYLOAD), 0x2000, 17); /* MF */
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	struct res r = decode(DLT_RAW, &f);
 	ck_assert_int_eq(r.st, PKT_FRAGMENT);
 	ck_assert(r.p.frag.more);
@@ -538,24 +483,24 @@ START_TEST(ipv4_fragments)
 END_TEST
 
 /* A TCP header with data offset doff (32-bit words) and flags; 4 payload bytes. */
-static void fb_tcp(struct fb *f, unsigned doff, uint8_t flags)
+static void fb_tcp(struct wb *f, unsigned doff, uint8_t flags)
 {
-	fb_u16(f, SPORT);
-	fb_u16(f, DPORT);
-	fb_u32(f, 0x01020304); /* seq */
-	fb_u32(f, 0x0a0b0c0d); /* ack */
-	fb_u8(f, (uint8_t)(doff << 4));
-	fb_u8(f, flags);
+	wb_u16(f, SPORT);
+	wb_u16(f, DPORT);
+	wb_u32(f, 0x01020304); /* seq */
+	wb_u32(f, 0x0a0b0c0d); /* ack */
+	wb_u8(f, (uint8_t)(doff << 4));
+	wb_u8(f, flags);
 	for (int i = 0; i < 6; i++) /* window, checksum, urgent */
-		fb_u8(f, 0);
+		wb_u8(f, 0);
 	for (unsigned i = 5; i < doff; i++)
-		fb_u32(f, 0x01010101); /* NOP options */
-	fb_bytes(f, "\x00\x02\xAB\xCD", 4);
+		wb_u32(f, 0x01010101); /* NOP options */
+	wb_bytes(f, "\x00\x02\xAB\xCD", 4);
 }
 
 START_TEST(tcp_and_other_protocols)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv4(&f, 5, 20 + 20 + 4, 0, 6);
 	fb_tcp(&f, 5, PKT_TCP_ACK);
 	struct res r = decode(DLT_RAW, &f);
@@ -581,9 +526,9 @@ START_TEST(tcp_and_other_protocols)
 	/* TCP behind an IPv6 destination options header */
 	f.n = 0;
 	fb_ipv6(&f, 8 + 20 + 4, 60);
-	fb_u8(&f, 6);
-	fb_u8(&f, 0);
-	fb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
+	wb_u8(&f, 6);
+	wb_u8(&f, 0);
+	wb_bytes(&f, "\x01\x04\x00\x00\x00\x00", 6);
 	fb_tcp(&f, 5, PKT_TCP_FIN | PKT_TCP_ACK);
 	r = decode(DLT_RAW, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
@@ -601,7 +546,7 @@ START_TEST(tcp_and_other_protocols)
 
 	f.n = 0;
 	fb_ipv4(&f, 5, 20 + 8, 0, 1); /* ICMP */
-	fb_bytes(&f, "\x08\x00\x00\x00\x00\x00\x00\x00", 8);
+	wb_bytes(&f, "\x08\x00\x00\x00\x00\x00\x00\x00", 8);
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_OTHER_PROTO);
 }
 END_TEST
@@ -609,15 +554,15 @@ END_TEST
 START_TEST(ipv4_bad_headers)
 {
 	for (unsigned ihl = 0; ihl < 5; ihl++) {
-		struct fb f = {.n = 0};
+		struct wb f = {.n = 0};
 		fb_udp4(&f);
 		f.b[0] = (uint8_t)(0x40 | ihl);
 		ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
-		fb_eth(&f, 0); /* any trailing bytes change nothing */
+		wb_eth(&f, 0); /* any trailing bytes change nothing */
 		ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
 	}
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0800);
 	fb_udp6(&f); /* version 6 behind the IPv4 ethertype */
 	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_IPV4_BAD);
 
@@ -625,7 +570,7 @@ START_TEST(ipv4_bad_headers)
 	f.n = 0;
 	fb_ipv4(&f, 5, 19, 0, 17);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
 
 	/* header cut by the capture */
@@ -636,7 +581,7 @@ START_TEST(ipv4_bad_headers)
 	/* IHL 15 (60 bytes) but only 40 captured */
 	f.n = 0;
 	fb_ipv4(&f, 5, 60, 0, 17);
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	f.b[0] = 0x4F;
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_IPV4_BAD);
 }
@@ -644,17 +589,17 @@ END_TEST
 
 START_TEST(ipv4_options)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv4(&f, 6, 24 + 8 + sizeof(PAYLOAD), 0, 17);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	struct res r = decode(DLT_RAW, &f);
 	assert_udp(&r, &f, 24 + 8, 4);
 
 	f.n = 0;
 	fb_ipv4(&f, 15, 60 + 8 + sizeof(PAYLOAD), 0, 17);
 	fb_udp(&f, 8 + sizeof(PAYLOAD));
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	r = decode(DLT_RAW, &f);
 	assert_udp(&r, &f, 60 + 8, 4);
 }
@@ -663,11 +608,11 @@ END_TEST
 /* IPv4 claims more than was captured: decoded as far as it goes, flagged. */
 START_TEST(ipv4_truncated_by_capture)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0800);
 	fb_ipv4(&f, 5, 20 + 8 + 100, 0, 17);
 	fb_udp(&f, 8 + 100);
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD)); /* 12 of the 100 bytes */
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD)); /* 12 of the 100 bytes */
 	struct res r = decode(DLT_EN10MB, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
 	ck_assert(r.p.truncated);
@@ -676,7 +621,7 @@ START_TEST(ipv4_truncated_by_capture)
 
 	/* a complete packet cut by the snap length inside the payload */
 	f.n = 0;
-	fb_eth(&f, 0x0800);
+	wb_eth(&f, 0x0800);
 	fb_udp4(&f);
 	r = decode_cap(DLT_EN10MB, &f, f.n - 5);
 	ck_assert_int_eq(r.st, PKT_OK);
@@ -687,7 +632,7 @@ START_TEST(ipv4_truncated_by_capture)
 	f.n = 0;
 	fb_ipv6(&f, 8 + 500, 17);
 	fb_udp(&f, 8 + 500);
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	r = decode(DLT_RAW, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
 	ck_assert(r.p.truncated);
@@ -699,13 +644,13 @@ END_TEST
 START_TEST(ethernet_padding_ignored)
 {
 	static const uint8_t small[4] = {1, 2, 3, 4};
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0800);
 	fb_ipv4(&f, 5, 20 + 8 + 4, 0, 17);
 	fb_udp(&f, 8 + 4);
-	fb_bytes(&f, small, 4);
+	wb_bytes(&f, small, 4);
 	while (f.n < 60)
-		fb_u8(&f, 0xEE);
+		wb_u8(&f, 0xEE);
 	struct res r = decode(DLT_EN10MB, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
 	ck_assert(!r.p.truncated);
@@ -714,12 +659,12 @@ START_TEST(ethernet_padding_ignored)
 
 	/* IPv6 the same way, with padding beyond the payload length */
 	f.n = 0;
-	fb_eth(&f, 0x86DD);
+	wb_eth(&f, 0x86DD);
 	fb_ipv6(&f, 8 + 4, 17);
 	fb_udp(&f, 8 + 4);
-	fb_bytes(&f, small, 4);
+	wb_bytes(&f, small, 4);
 	for (int i = 0; i < 10; i++)
-		fb_u8(&f, 0xEE);
+		wb_u8(&f, 0xEE);
 	r = decode(DLT_EN10MB, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
 	ck_assert(!r.p.truncated);
@@ -729,7 +674,7 @@ START_TEST(ethernet_padding_ignored)
 	f.n = 0;
 	fb_ipv4(&f, 5, 20 + 8 + 10, 0, 17);
 	fb_udp(&f, 8 + 4);
-	fb_bytes(&f, PAYLOAD, 10);
+	wb_bytes(&f, PAYLOAD, 10);
 	r = decode(DLT_RAW, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
 	ck_assert_uint_eq(r.p.len, 4);
@@ -739,7 +684,7 @@ START_TEST(ethernet_padding_ignored)
 	f.n = 0;
 	fb_ipv4(&f, 5, 20 + 8 + 10, 0, 17);
 	fb_udp(&f, 8 + 40);
-	fb_bytes(&f, PAYLOAD, 12); /* two bytes beyond the IP packet */
+	wb_bytes(&f, PAYLOAD, 12); /* two bytes beyond the IP packet */
 	r = decode(DLT_RAW, &f);
 	ck_assert_int_eq(r.st, PKT_OK);
 	ck_assert_uint_eq(r.p.len, 10);
@@ -748,10 +693,10 @@ END_TEST
 
 START_TEST(udp_bad)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_ipv4(&f, 5, 20 + 8 + sizeof(PAYLOAD), 0, 17);
 	fb_udp(&f, 7); /* shorter than its own header */
-	fb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_UDP_BAD);
 	f.b[20 + 4] = 0;
 	f.b[20 + 5] = 0;
@@ -789,19 +734,10 @@ END_TEST
 
 
 /* An outer IPv4 header between other addresses (10.0.0.1 -> 10.0.0.2). */
-static void fb_outer4(struct fb *f, unsigned payload, unsigned proto)
+static void fb_outer4(struct wb *f, unsigned payload, unsigned proto)
 {
 	static const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
-	fb_u8(f, 0x45);
-	fb_u8(f, 0);
-	fb_u16(f, 20 + payload);
-	fb_u16(f, 7);
-	fb_u16(f, 0);
-	fb_u8(f, 64);
-	fb_u8(f, proto);
-	fb_u16(f, 0);
-	fb_bytes(f, a, 4);
-	fb_bytes(f, b, 4);
+	wb_ipv4(f, 5, 20 + payload, 7, 0, proto, a, b);
 }
 
 #define INNER4 (20 + 8 + sizeof(PAYLOAD))
@@ -809,11 +745,11 @@ static void fb_outer4(struct fb *f, unsigned payload, unsigned proto)
 
 START_TEST(gre_ipv4_and_ipv6)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0800);
 	fb_outer4(&f, 4 + INNER4, 47);
-	fb_u16(&f, 0x0000);
-	fb_u16(&f, 0x0800);
+	wb_u16(&f, 0x0000);
+	wb_u16(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 4 + 20 + 8, 4); /* inner addresses */
@@ -821,13 +757,13 @@ START_TEST(gre_ipv4_and_ipv6)
 
 	/* checksum, key and sequence present: 12 more bytes */
 	f.n = 0;
-	fb_eth(&f, 0x0800);
+	wb_eth(&f, 0x0800);
 	fb_outer4(&f, 16 + INNER6, 47);
-	fb_u16(&f, 0xB000);
-	fb_u16(&f, 0x86DD);
-	fb_u32(&f, 0);
-	fb_u32(&f, 0xCAFE);
-	fb_u32(&f, 1);
+	wb_u16(&f, 0xB000);
+	wb_u16(&f, 0x86DD);
+	wb_u32(&f, 0);
+	wb_u32(&f, 0xCAFE);
+	wb_u32(&f, 1);
 	fb_udp6(&f);
 	r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 16 + 40 + 8, 6);
@@ -841,26 +777,26 @@ END_TEST
 START_TEST(erspan_types)
 {
 	/* type II: GRE with a sequence number, an 8-byte ERSPAN header, Ethernet */
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x0800);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x0800);
 	fb_outer4(&f, 8 + 8 + 14 + INNER4, 47);
-	fb_u16(&f, 0x1000);
-	fb_u16(&f, 0x88BE);
-	fb_u32(&f, 42);
-	fb_u32(&f, 0x10010064);
-	fb_u32(&f, 0);
-	fb_eth(&f, 0x0800);
+	wb_u16(&f, 0x1000);
+	wb_u16(&f, 0x88BE);
+	wb_u32(&f, 42);
+	wb_u32(&f, 0x10010064);
+	wb_u32(&f, 0);
+	wb_eth(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 8 + 8 + 14 + 20 + 8, 4);
 
 	/* type I: no sequence number and no ERSPAN header */
 	f.n = 0;
-	fb_eth(&f, 0x0800);
+	wb_eth(&f, 0x0800);
 	fb_outer4(&f, 4 + 14 + INNER4, 47);
-	fb_u16(&f, 0x0000);
-	fb_u16(&f, 0x88BE);
-	fb_eth(&f, 0x0800);
+	wb_u16(&f, 0x0000);
+	wb_u16(&f, 0x88BE);
+	wb_eth(&f, 0x0800);
 	fb_udp4(&f);
 	r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 4 + 14 + 20 + 8, 4);
@@ -868,23 +804,23 @@ START_TEST(erspan_types)
 END_TEST
 
 /* Outer IPv4 + UDP to dport, for VXLAN and Geneve. */
-static void fb_outer_udp(struct fb *f, unsigned dport, unsigned inner)
+static void fb_outer_udp(struct wb *f, unsigned dport, unsigned inner)
 {
-	fb_eth(f, 0x0800);
+	wb_eth(f, 0x0800);
 	fb_outer4(f, 8 + inner, 17);
-	fb_u16(f, 51000);
-	fb_u16(f, dport);
-	fb_u16(f, 8 + inner);
-	fb_u16(f, 0);
+	wb_u16(f, 51000);
+	wb_u16(f, dport);
+	wb_u16(f, 8 + inner);
+	wb_u16(f, 0);
 }
 
 START_TEST(vxlan_and_geneve)
 {
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	fb_outer_udp(&f, 4789, 8 + 14 + INNER4);
-	fb_u32(&f, 0x08000000);
-	fb_u32(&f, 0x00123400);
-	fb_eth(&f, 0x0800);
+	wb_u32(&f, 0x08000000);
+	wb_u32(&f, 0x00123400);
+	wb_eth(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 8 + 8 + 14 + 20 + 8, 4);
@@ -894,12 +830,12 @@ START_TEST(vxlan_and_geneve)
 	/* Geneve with one 4-byte option carrying Ethernet */
 	f.n = 0;
 	fb_outer_udp(&f, 6081, 8 + 4 + 14 + INNER6);
-	fb_u8(&f, 0x01);
-	fb_u8(&f, 0);
-	fb_u16(&f, 0x6558);
-	fb_u32(&f, 0x00123400);
-	fb_u32(&f, 0x01020304);
-	fb_eth(&f, 0x86DD);
+	wb_u8(&f, 0x01);
+	wb_u8(&f, 0);
+	wb_u16(&f, 0x6558);
+	wb_u32(&f, 0x00123400);
+	wb_u32(&f, 0x01020304);
+	wb_eth(&f, 0x86DD);
 	fb_udp6(&f);
 	r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 8 + 12 + 14 + 40 + 8, 6);
@@ -908,21 +844,21 @@ END_TEST
 
 START_TEST(pppoe_mpls_ipip_ppp)
 {
-	struct fb f = {.n = 0};
-	fb_eth(&f, 0x8864);
-	fb_u8(&f, 0x11);
-	fb_u8(&f, 0);
-	fb_u16(&f, 0x0001);
-	fb_u16(&f, 2 + INNER4);
-	fb_u16(&f, 0x0021);
+	struct wb f = {.n = 0};
+	wb_eth(&f, 0x8864);
+	wb_u8(&f, 0x11);
+	wb_u8(&f, 0);
+	wb_u16(&f, 0x0001);
+	wb_u16(&f, 2 + INNER4);
+	wb_u16(&f, 0x0021);
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 6 + 2 + 20 + 8, 4);
 
 	f.n = 0;
-	fb_eth(&f, 0x8847);
-	fb_u32(&f, (16u << 12) | 64);          /* label 16 */
-	fb_u32(&f, (17u << 12) | 0x100 | 64);  /* label 17, bottom of stack */
+	wb_eth(&f, 0x8847);
+	wb_u32(&f, (16u << 12) | 64);          /* label 16 */
+	wb_u32(&f, (17u << 12) | 0x100 | 64);  /* label 17, bottom of stack */
 	fb_udp6(&f);
 	r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 8 + 40 + 8, 6);
@@ -934,8 +870,8 @@ START_TEST(pppoe_mpls_ipip_ppp)
 	assert_udp(&r, &f, 20 + 20 + 8, 4);
 
 	f.n = 0;
-	fb_u16(&f, 0xFF03);
-	fb_u16(&f, 0x0057);
+	wb_u16(&f, 0xFF03);
+	wb_u16(&f, 0x0057);
 	fb_udp6(&f);
 	r = decode(DLT_PPP, &f);
 	assert_udp(&r, &f, 4 + 40 + 8, 6);
@@ -944,12 +880,12 @@ END_TEST
 
 START_TEST(fddi_link)
 {
-	struct fb f = {.n = 0};
-	fb_u8(&f, 0x50); /* frame control: LLC */
+	struct wb f = {.n = 0};
+	wb_u8(&f, 0x50); /* frame control: LLC */
 	for (int i = 0; i < 12; i++)
-		fb_u8(&f, (unsigned)i);
-	fb_bytes(&f, "\xAA\xAA\x03\x00\x00\x00", 6); /* LLC/SNAP */
-	fb_u16(&f, 0x0800);
+		wb_u8(&f, (unsigned)i);
+	wb_bytes(&f, "\xAA\xAA\x03\x00\x00\x00", 6); /* LLC/SNAP */
+	wb_u16(&f, 0x0800);
 	fb_udp4(&f);
 	struct res r = decode(10 /* DLT_FDDI */, &f);
 	assert_udp(&r, &f, 13 + 8 + 20 + 8, 4);
@@ -963,13 +899,13 @@ END_TEST
 START_TEST(tunnel_depth)
 {
 	/* five IP-in-IP layers: more than are followed */
-	struct fb f = {.n = 0};
+	struct wb f = {.n = 0};
 	for (int i = 0; i < 5; i++)
 		fb_outer4(&f, (unsigned)((4 - i) * 20) + INNER4, 4);
 	fb_udp4(&f);
 	ck_assert_int_eq(decode(DLT_RAW, &f).st, PKT_TUNNEL_DEPTH);
 	/* four are fine */
-	struct fb g = {.n = 0};
+	struct wb g = {.n = 0};
 	for (int i = 0; i < 4; i++)
 		fb_outer4(&g, (unsigned)((3 - i) * 20) + INNER4, 4);
 	fb_udp4(&g);

@@ -7,20 +7,12 @@
 #include <string.h>
 
 #include "wire.h"
-
-/* A heap copy of exactly n bytes, so valgrind sees any read past the end. */
-static uint8_t *dup_exact(const uint8_t *p, size_t n)
-{
-	uint8_t *d = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(d);
-	memcpy(d, p, n);
-	return d;
-}
+#include "wirebuild.h"
 
 START_TEST(big_endian_reads)
 {
 	static const uint8_t src[] = {0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0, 0xFF};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	ck_assert_uint_eq(wire_rd_left(&r), 9);
@@ -40,7 +32,7 @@ START_TEST(high_bit_values)
 {
 	/* no sign extension anywhere */
 	static const uint8_t src[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	ck_assert_uint_eq(wire_u8(&r), 0xFF);
@@ -54,7 +46,7 @@ END_TEST
 START_TEST(read_past_end_is_sticky)
 {
 	static const uint8_t src[] = {1, 2, 3};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	ck_assert_uint_eq(wire_u32(&r), 0); /* only 3 bytes */
@@ -76,7 +68,7 @@ END_TEST
 START_TEST(exact_end_then_one_more)
 {
 	static const uint8_t src[] = {0xAB, 0xCD};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	ck_assert_uint_eq(wire_u16(&r), 0xABCD);
@@ -95,7 +87,7 @@ START_TEST(group_of_reads_one_check)
 {
 	/* a 4-byte record read as u16 + u16 + u16: the last one fails */
 	static const uint8_t src[] = {0, 1, 0, 2};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	uint16_t a = wire_u16(&r);
@@ -112,7 +104,7 @@ END_TEST
 START_TEST(bytes_and_skip)
 {
 	static const uint8_t src[] = {'a', 'b', 'c', 'd', 'e'};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	const uint8_t *p = wire_bytes(&r, 2);
@@ -156,7 +148,7 @@ END_TEST
 START_TEST(peek_bounds)
 {
 	static const uint8_t src[] = {0x01, 0x02, 0x03, 0x04};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, sizeof(src));
 	uint16_t v = 0;
@@ -183,7 +175,7 @@ START_TEST(sub_region)
 {
 	/* a reader over the first 3 bytes of a larger buffer stops at 3 */
 	static const uint8_t src[] = {9, 8, 7, 6, 5};
-	uint8_t *buf = dup_exact(src, sizeof(src));
+	uint8_t *buf = wb_dup_exact(src, sizeof(src));
 	struct wire_rd r;
 	wire_rd_init(&r, buf, 3);
 	ck_assert_uint_eq(wire_u16(&r), 0x0908);
