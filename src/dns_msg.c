@@ -119,7 +119,10 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 		rr->data = render_rdata(p, rr->type, r->base, r->len, off, rdlen, &form);
 		if (!rr->data)
 			return DNS_MSG_NO_MEMORY;
-		if (form == DNS_RDATA_INVALID)
+		/* RFC 2136 2.4, 2.5: empty rdata with class ANY or NONE is how an
+		 * UPDATE asks "exists?" or deletes an RRset; not an error. */
+		bool update_form = rdlen == 0 && (rr->rclass == 254 || rr->rclass == 255);
+		if (form == DNS_RDATA_INVALID && !update_form)
 			bad_rdata = true; /* kept, but flagged once the name is done */
 	} else if (!wire_rd_ok(r)) {
 		return DNS_MSG_BAD_QUESTION;

@@ -518,6 +518,37 @@ START_TEST(long_txt)
 }
 END_TEST
 
+START_TEST(update_empty_rdata_is_not_malformed)
+{
+	/* RFC 2136: zone SOA; prerequisite "name in use" (ANY, empty rdata);
+	 * update "delete RRset" (ANY) and "delete RR" (NONE, with rdata) */
+	struct wb m;
+	struct dns_msg msg;
+	wb_dns_header(&m, 9, 5 << 11, 1, 1, 2, 0);
+	wb_question(&m, "example.", 6, 1);
+	wb_name(&m, "host.example.");
+	wb_rr_fixed(&m, 255, 255, 0, 0);
+	wb_name(&m, "host.example.");
+	wb_rr_fixed(&m, 1, 255, 0, 0);
+	wb_name(&m, "host.example.");
+	wb_rr_fixed(&m, 1, 254, 0, 4);
+	wb_u32(&m, 0xC0000201);
+	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_OK);
+	ck_assert(!msg.malformed);
+	ck_assert_uint_eq(msg.nrr, 4);
+	ck_assert_str_eq(msg.rr[1].data, "\\# 0");
+	ck_assert_str_eq(msg.rr[3].data, "192.0.2.1");
+
+	/* an empty A in class IN is still bad rdata */
+	wb_dns_header(&m, 9, 0x8000, 1, 1, 0, 0);
+	wb_question(&m, "example.", 1, 1);
+	wb_name(&m, "example.");
+	wb_rr_fixed(&m, 1, 1, 60, 0);
+	ck_assert_int_eq(parse(&m, &msg), DNS_MSG_BAD_RDATA);
+	ck_assert(msg.malformed);
+}
+END_TEST
+
 START_TEST(status_and_section_names)
 {
 	ck_assert_str_eq(dns_section_str(DNS_SEC_QUESTION, 0), "question");
@@ -569,6 +600,7 @@ int main(void)
 	tcase_add_test(tc, question_case_preserved);
 	tcase_add_test(tc, parser_lifetime);
 	tcase_add_test(tc, long_txt);
+	tcase_add_test(tc, update_empty_rdata_is_not_malformed);
 	tcase_add_test(tc, status_and_section_names);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
