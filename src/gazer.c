@@ -325,6 +325,15 @@ void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *fr
 		s = reassemble(g, &p, ts_us);
 	if (s != PKT_OK)
 		return;
+	/*
+	 * Headers that claim more than the frame held on the wire (not a short
+	 * snap length): a receiving stack drops such a datagram, so a reply
+	 * forged this way must not be logged as answered.
+	 */
+	if (p.truncated && caplen >= wirelen) {
+		g->stats->bad_length++;
+		return;
+	}
 	if (!is_dns_port(g, p.sport) && !is_dns_port(g, p.dport)) {
 		g->stats->not_dns_port++;
 		return;

@@ -104,9 +104,10 @@ static bool parse_uint(const char *s, unsigned long long min, unsigned long long
 static bool parse_ports(struct options *o, const char *s)
 {
 	char tmp[256];
-	if (strlen(s) >= sizeof(tmp))
+	size_t len = strlen(s);
+	if (len >= sizeof(tmp))
 		return false;
-	strcpy(tmp, s);
+	memcpy(tmp, s, len + 1);
 	o->nports = 0;
 	/* strsep, unlike strtok, sees the empty items of "53,,5353" */
 	char *rest = tmp;
@@ -181,7 +182,7 @@ static enum options_result check_combination(const struct options *o, char *err,
 enum options_result options_parse(struct options *o, int argc, char **argv, char *err,
                                   size_t errlen)
 {
-	int c, idx;
+	int idx;
 	unsigned long long v;
 	char sbuf[3];
 
@@ -191,7 +192,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 	optind = 0;
 	for (;;) {
 		idx = -1;
-		c = getopt_long(argc, argv, short_opts, long_opts, &idx);
+		int c = getopt_long(argc, argv, short_opts, long_opts, &idx);
 		if (c == -1)
 			break;
 		const char *name = opt_name(c, idx, sbuf);
@@ -253,11 +254,14 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 }
 
 /*
- * Besides the DNS ports, the filter keeps what may carry DNS further in:
- * IP fragments (later ones have no ports), GRE, IP-in-IP, VXLAN, Geneve
- * and, on Ethernet, PPPoE and MPLS; dns-gazer's own decoder then checks
- * the ports of the inner packet.  BPF's "vlan" shifts every offset after
- * it, so the tagged branches come last, one per depth.
+ * Besides the DNS ports, the filter keeps what may carry DNS further in,
+ * for dns-gazer's own decoder to look inside and check the ports of the
+ * inner packet: IPv4 fragments (later ones have no ports), GRE, IP-in-IP,
+ * VXLAN, Geneve, every IPv6 packet whose first header is neither UDP, TCP
+ * nor ICMPv6 (extension headers, fragments, tunnels: an attacker must not
+ * hide DNS behind one destination-options header) and, on Ethernet,
+ * PPPoE, MPLS and frames with three or more VLAN tags.  BPF's "vlan"
+ * shifts every offset after it, so the tagged branches come last.
  */
 int options_default_filter(const struct options *o, int linktype, char *buf, size_t len)
 {
@@ -268,14 +272,16 @@ int options_default_filter(const struct options *o, int linktype, char *buf, siz
 		                      o->ports[i]);
 	char level[OPT_MAX_PORTS * 16 + 512];
 	snprintf(level, sizeof(level),
-	         "%s or (ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] = 44)"
-	         " or (ip and (ip proto 47 or ip proto 4 or ip proto 41)) or (ip6 and (ip6[6] = 47 or ip6[6] = 4 or ip6[6] = 41))"
+	         "%s or (ip[6:2] & 0x3fff != 0)"
+	         " or (ip and (ip proto 47 or ip proto 4 or ip proto 41))"
+	         " or (ip6 and ip6[6] != 6 and ip6[6] != 17 and ip6[6] != 58)"
 	         " or (udp and (udp dst port 4789 or udp dst port 6081))%s",
 	         ports, linktype == DLT_EN10MB ? " or ether proto 0x8864 or ether proto 0x8847"
 	                                         " or ether proto 0x8848" : "");
 	int w;
 	if (linktype == DLT_EN10MB)
-		w = snprintf(buf, len, "%s or (vlan and (%s or (vlan and (%s))))", level, level, level);
+		w = snprintf(buf, len, "%s or (vlan and (%s or (vlan and (%s or vlan))))", level, level,
+		             level);
 	else
 		w = snprintf(buf, len, "%s", level);
 	return (w < 0 || (size_t)w >= len) ? -1 : 0;

@@ -66,6 +66,11 @@
 #define BSD_AF_INET6_FREEBSD 28
 #define BSD_AF_INET6_DARWIN 30
 
+/*
+ * Encapsulation makes the decoders from here to decode_ethernet() mutually
+ * recursive.  Every cycle passes an enter_tunnel() check, so the depth
+ * stays within MAX_TUNNELS.  NOLINTBEGIN(misc-no-recursion)
+ */
 static enum pkt_status decode_ethernet(struct wire_rd *r, struct pkt *out);
 static enum pkt_status decode_ethertype(struct wire_rd *r, uint16_t type, struct pkt *out);
 static enum pkt_status decode_ipv4(struct wire_rd *r, struct pkt *out);
@@ -299,7 +304,8 @@ static enum pkt_status decode_ipv6(struct wire_rd *r, struct pkt *out)
 		clip(r, plen, &truncated);
 
 	for (int depth = 0;; depth++) {
-		if (depth == MAX_IPV6_EXT)
+		bool ext = ipv6_generic_ext(next) || next == PROTO_AH || next == PROTO_FRAGMENT;
+		if (ext && depth == MAX_IPV6_EXT) /* a 17th extension header */
 			return PKT_IPV6_EXT_DEPTH;
 		if (ipv6_generic_ext(next)) {
 			uint8_t nh = wire_u8(r);
@@ -409,6 +415,7 @@ static enum pkt_status decode_ethernet(struct wire_rd *r, struct pkt *out)
 		return PKT_LINK_SHORT;
 	return decode_ethertype(r, type, out);
 }
+/* NOLINTEND(misc-no-recursion) */
 
 /* FDDI: frame control, two addresses, then LLC/SNAP carrying an ethertype. */
 static enum pkt_status decode_fddi(struct wire_rd *r, struct pkt *out)

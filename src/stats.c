@@ -41,6 +41,7 @@ static void write_tcp(FILE *fp, const struct tcp_reasm_stats *t)
 	} c[] = {
 		{"segments", t->segments}, {"messages", t->messages}, {"flows", t->flows},
 		{"closed_flows", t->closed_flows}, {"evicted_flows", t->evicted_flows},
+		{"evicted_for_memory", t->evicted_for_memory},
 		{"expired_flows", t->expired_flows}, {"gaps", t->gaps}, {"gap_bytes", t->gap_bytes},
 		{"resyncs", t->resyncs}, {"bad_framing", t->bad_framing},
 		{"retransmits", t->retransmits}, {"overlaps", t->overlaps},
@@ -69,6 +70,8 @@ void stats_write(const struct stats *s, FILE *fp)
 			line(fp, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
 	if (s->not_dns_port)
 		line(fp, "skipped", "not_dns_port", s->not_dns_port);
+	if (s->bad_length)
+		line(fp, "skipped", "bad_length", s->bad_length);
 	if (s->truncated)
 		line(fp, "", "truncated_frames", s->truncated);
 	write_defrag(fp, &s->defrag);

@@ -20,6 +20,7 @@ struct stats {
 	uint64_t pkt[PKT__COUNT];         /* by decode status; [PKT_OK] = UDP payloads */
 	uint64_t not_dns_port;            /* UDP/TCP with neither port a DNS port */
 	uint64_t truncated;               /* frames cut short by the snap length */
+	uint64_t bad_length;              /* IP/UDP lengths claiming more than the frame held */
 	uint64_t dns[DNS_MSG__COUNT];     /* by parse status; [DNS_MSG_OK] = clean */
 	uint64_t queries, replies;        /* messages logged */
 	uint64_t tx[TX__COUNT];           /* transactions by status */

@@ -38,6 +38,7 @@ struct flow_key {
 struct flow {
 	struct flow *hnext;         /* bucket chain */
 	struct flow *older, *newer; /* LRU list */
+	struct flow *mem_older, *mem_newer; /* LRU list of the flows holding memory (mem > 0) */
 	struct flow *peer;          /* the opposite half-stream, while both are in the table */
 	uint64_t hash;
 	struct flow_key key;
@@ -56,6 +57,7 @@ struct flow {
 	struct ooo_seg *ooo;
 	size_t nooo;
 	size_t mem;                 /* msg_len while RS_BODY plus out-of-order pieces */
+	bool closing;               /* finish_flow() is delivering what it holds */
 };
 
 struct tcp_reasm {
@@ -63,6 +65,8 @@ struct tcp_reasm {
 	size_t nbucket; /* power of two */
 	size_t count;
 	struct flow *oldest, *newest;
+	struct flow *mem_oldest, *mem_newest; /* the flows with mem > 0 */
+	struct flow *busy; /* the flow of the segment being taken in: never evicted for memory */
 	struct tcp_reasm_config cfg;
 	struct hash_key hkey;
 	struct tcp_reasm_stats st;
@@ -184,6 +188,31 @@ static void lru_push(struct tcp_reasm *t, struct flow *f)
 	t->newest = f;
 }
 
+/* The list of flows holding memory: a flow is on it exactly while mem > 0. */
+static void mem_lru_unlink(struct tcp_reasm *t, struct flow *f)
+{
+	if (f->mem_older)
+		f->mem_older->mem_newer = f->mem_newer;
+	else
+		t->mem_oldest = f->mem_newer;
+	if (f->mem_newer)
+		f->mem_newer->mem_older = f->mem_older;
+	else
+		t->mem_newest = f->mem_older;
+	f->mem_older = f->mem_newer = NULL;
+}
+
+static void mem_lru_push(struct tcp_reasm *t, struct flow *f)
+{
+	f->mem_newer = NULL;
+	f->mem_older = t->mem_newest;
+	if (t->mem_newest)
+		t->mem_newest->mem_newer = f;
+	else
+		t->mem_oldest = f;
+	t->mem_newest = f;
+}
+
 static void touch(struct tcp_reasm *t, struct flow *f, int64_t ts)
 {
 	f->last_ts = ts;
@@ -191,20 +220,39 @@ static void touch(struct tcp_reasm *t, struct flow *f, int64_t ts)
 		lru_unlink(t, f);
 		lru_push(t, f);
 	}
+	if (f->mem > 0 && t->mem_newest != f) {
+		mem_lru_unlink(t, f);
+		mem_lru_push(t, f);
+	}
 }
 
 /* ---------------------------------------------------------- buffers */
 
 static void mem_add(struct tcp_reasm *t, struct flow *f, size_t n)
 {
+	if (n == 0)
+		return;
+	if (f->mem == 0)
+		mem_lru_push(t, f);
 	f->mem += n;
 	t->st.buffered_bytes += n;
 }
 
 static void mem_sub(struct tcp_reasm *t, struct flow *f, size_t n)
 {
+	if (n == 0)
+		return;
 	f->mem -= n;
 	t->st.buffered_bytes -= n;
+	if (f->mem == 0)
+		mem_lru_unlink(t, f);
+}
+
+/* Whether n more bytes fit the global budget as things stand. */
+static bool budget_fits(const struct tcp_reasm *t, size_t n)
+{
+	return t->st.buffered_bytes <= t->cfg.max_total_bytes &&
+	       n <= t->cfg.max_total_bytes - t->st.buffered_bytes;
 }
 
 static void free_seg(struct tcp_reasm *t, struct flow *f, struct ooo_seg *s)
@@ -336,9 +384,16 @@ static bool plausible_start(const uint8_t *hdr, const uint8_t *rest, size_t rest
 
 static void feed(struct tcp_reasm *t, struct flow *f, uint32_t seq, const uint8_t *p, size_t n,
                  int64_t ts, const struct out *o);
+static bool make_room(struct tcp_reasm *t, struct flow *f, size_t need, const struct out *o);
 
-/* Begin a message of len bytes whose prefix is now complete. */
-static void start_message(struct tcp_reasm *t, struct flow *f, uint32_t len)
+/*
+ * Begin a message of len bytes whose prefix is now complete.  Its buffer
+ * comes first from f's own out-of-order data beyond the per-flow bound,
+ * then from other flows (make_room); a flow being closed takes it as it
+ * is (see the header).  What cannot be had skips the message, keeping
+ * the framing.
+ */
+static void start_message(struct tcp_reasm *t, struct flow *f, uint32_t len, const struct out *o)
 {
 	f->head_have = 0;
 	if (len == 0) {
@@ -354,6 +409,14 @@ static void start_message(struct tcp_reasm *t, struct flow *f, uint32_t len)
 	}
 	while (f->ooo && f->mem + len > t->cfg.max_flow_bytes)
 		drop_ooo_last(t, f);
+	if (!f->closing && !make_room(t, f, len, o)) {
+		while (f->ooo && !budget_fits(t, len))
+			drop_ooo_last(t, f);
+		if (!budget_fits(t, len)) {
+			t->st.partial_dropped++;
+			return;
+		}
+	}
 	f->msg = malloc(len);
 	if (!f->msg) {
 		t->st.nomem++;
@@ -388,7 +451,7 @@ static size_t eat_len(struct tcp_reasm *t, struct flow *f, uint32_t seq, const u
 	if (ts > f->msg_ts)
 		f->msg_ts = ts;
 	if (f->head_have == 2)
-		start_message(t, f, be16(f->head));
+		start_message(t, f, be16(f->head), o);
 	return 1;
 }
 
@@ -616,9 +679,12 @@ static size_t place(struct tcp_reasm *t, struct flow *f, uint32_t seq, const uin
 	return need;
 }
 
-/* Hold a segment ahead of the stream; false if it does not fit the bounds. */
+/*
+ * Hold a segment ahead of the stream; false if it does not fit the bounds
+ * (the global one after evicting other flows).
+ */
 static bool hold(struct tcp_reasm *t, struct flow *f, uint32_t seq, const uint8_t *data,
-                 uint32_t n, int64_t ts)
+                 uint32_t n, int64_t ts, const struct out *o)
 {
 	size_t pieces;
 	size_t need = place(t, f, seq, data, n, ts, false, &pieces);
@@ -627,6 +693,8 @@ static bool hold(struct tcp_reasm *t, struct flow *f, uint32_t seq, const uint8_
 		return true;
 	}
 	if (f->mem + need > t->cfg.max_flow_bytes || f->nooo + pieces > OOO_MAX_SEGS)
+		return false;
+	if (!make_room(t, f, need, o))
 		return false;
 	if (need != sizeof(struct ooo_seg) + n)
 		t->st.overlaps++;
@@ -657,7 +725,7 @@ static void segment_data(struct tcp_reasm *t, struct flow *f, uint32_t seq, cons
 			t->st.bad_seq++;
 			return;
 		}
-		if (hold(t, f, seq, data, n, ts))
+		if (hold(t, f, seq, data, n, ts, o))
 			return;
 		/* Over the bound: the first hole is not coming back. */
 		uint32_t target = seq;
@@ -678,9 +746,11 @@ static void finish_flow(struct tcp_reasm *t, struct flow *f, bool deliver_held,
 {
 	if (f->state == RS_CLOSED)
 		return;
+	f->closing = true;
 	if (deliver_held)
 		while (f->ooo && f->state != RS_CLOSED)
 			skip_gap(t, f, f->ooo->seq, o);
+	f->closing = false;
 	drop_ooo(t, f, true);
 	drop_partial(t, f);
 	f->state = RS_CLOSED;
@@ -701,6 +771,28 @@ static void remove_flow(struct tcp_reasm *t, struct flow *f)
 	free(f);
 	t->count--;
 	t->st.active_flows--;
+}
+
+/*
+ * Whether need more bytes fit the global budget, after evicting as many
+ * of the least recently active flows holding memory as it takes (never f
+ * nor the flow of the segment being taken in).  Evicted flows deliver what
+ * they can, as on any eviction.  O(1) per flow evicted: flows holding
+ * nothing are not on the list walked.
+ */
+static bool make_room(struct tcp_reasm *t, struct flow *f, size_t need, const struct out *o)
+{
+	while (!budget_fits(t, need)) {
+		struct flow *v = t->mem_oldest;
+		while (v && (v == f || v == t->busy))
+			v = v->mem_newer;
+		if (!v)
+			return false;
+		t->st.evicted_for_memory++;
+		finish_flow(t, v, true, o);
+		remove_flow(t, v);
+	}
+	return true;
 }
 
 /* Set a flow to the start of a stream: after a SYN, or mid-stream at seq. */
@@ -864,6 +956,11 @@ struct tcp_reasm *tcp_reasm_new(const struct tcp_reasm_config *cfg, const struct
 		t->cfg.idle_timeout_us = TCP_REASM_DEFAULT_IDLE_TIMEOUT_US;
 	if (t->cfg.gap_timeout_us == 0)
 		t->cfg.gap_timeout_us = TCP_REASM_DEFAULT_GAP_TIMEOUT_US;
+	if (t->cfg.max_total_bytes == 0)
+		t->cfg.max_total_bytes = TCP_REASM_DEFAULT_TOTAL_BYTES;
+	/* one flow alone must fit the budget (so make_room can always succeed for it) */
+	if (t->cfg.max_flow_bytes > t->cfg.max_total_bytes)
+		t->cfg.max_flow_bytes = t->cfg.max_total_bytes;
 	t->nbucket = MIN_BUCKETS;
 	t->bucket = calloc(t->nbucket, sizeof(*t->bucket));
 	if (!t->bucket) {
@@ -919,11 +1016,13 @@ void tcp_reasm_segment(struct tcp_reasm *t, const struct pkt *p, int64_t ts_us,
 		return;
 	}
 	touch(t, f, ts_us);
+	t->busy = f; /* the peer's ACK processing must not evict f for memory */
 	if (ack)
 		on_peer_ack(t, f->peer, p->tcp_ack, &o);
 	if (f->state == RS_CLOSED) {
 		if (p->len > 0)
 			t->st.late_segments++;
+		t->busy = NULL;
 		return;
 	}
 	uint32_t seq = p->tcp_seq + ((p->tcp_flags & PKT_TCP_SYN) ? 1 : 0);
@@ -938,6 +1037,7 @@ void tcp_reasm_segment(struct tcp_reasm *t, const struct pkt *p, int64_t ts_us,
 		segment_data(t, f, seq, p->payload, n, ts_us, &o);
 	check_gap_timeout(t, f, ts_us, &o);
 	check_fin(t, f);
+	t->busy = NULL;
 }
 
 void tcp_reasm_expire(struct tcp_reasm *t, int64_t now_us, tcp_reasm_msg_cb cb, void *ctx)

@@ -17,7 +17,8 @@
  *    already consumed are never replaced; a segment overlapping buffered
  *    out-of-order data only adds the bytes not yet held.
  *  - Out of order: segments ahead of the stream wait in a per-flow list,
- *    bounded by max_flow_bytes (data plus bookkeeping) and 256 pieces.
+ *    bounded by max_flow_bytes (data plus bookkeeping), 256 pieces and
+ *    the global budget (see Bounds).
  *    Data more than 2^30 bytes ahead (the largest scaled TCP window) is
  *    dropped as bogus.
  *  - Gaps (a segment that never comes): when the opposite direction
@@ -65,9 +66,42 @@
  *    for a new stream; a SYN reopens them.
  *
  * Bounds: at most max_flows half-streams (the least recently used one is
- * evicted when a new one is needed) and max_flow_bytes buffered per flow,
- * so memory stays under max_flows * (max_flow_bytes + about 200 bytes).
- * Time is data: idle expiry and gap timeouts run on packet timestamps.
+ * evicted when a new one is needed), max_flow_bytes buffered per flow, and
+ * max_total_bytes buffered in all.  Buffered bytes (the buffered_bytes
+ * gauge) are the buffers of partial messages plus the out-of-order pieces
+ * with their bookkeeping (a header of about 24 bytes each); the flow
+ * records themselves (about 200 bytes each) are bounded by max_flows.
+ * max_flow_bytes is capped at max_total_bytes.  The global budget:
+ *
+ *  - When taking in data (a message buffer, an out-of-order piece) would
+ *    take buffered_bytes over max_total_bytes, other half-streams holding
+ *    buffers are evicted, least recently active first (a segment or data
+ *    taken in), until it fits; they deliver the complete messages they
+ *    hold and count a partial one, as on any eviction, and are counted in
+ *    evicted_for_memory (not evicted_flows).  Half-streams holding no
+ *    buffer are never evicted for memory (they free none), and are not
+ *    even visited: the cost is O(1) per flow evicted.  The half-stream of
+ *    the segment being taken in is never evicted for another's data (its
+ *    peer's, released by an ACK).
+ *  - If it still does not fit (only when the rest of the budget is held by
+ *    that half-stream itself or by the one whose segment is being taken
+ *    in), the new data is refused as under the per-flow bound:
+ *    an out-of-order piece makes the first hole be skipped; a message
+ *    buffer first drops the flow's own held out-of-order pieces from the
+ *    far end (ooo_dropped), then the message is skipped, keeping the
+ *    framing (partial_dropped).
+ *  - So buffered_bytes <= max_total_bytes after every call.  Within a call,
+ *    a half-stream being closed (eviction, expiry, RST, SYN, flush) that
+ *    delivers held pieces evicts nothing, but may assemble one message
+ *    across two of them beyond the budget (freed before it is done), so
+ *    the peak is max_total_bytes plus one message (at most 64 KiB and
+ *    max_flow_bytes).
+ *  - Messages lying within a segment never need a buffer: the in-order
+ *    path allocates nothing and is unaffected.
+ *
+ * So memory stays under max_total_bytes + 64 KiB plus max_flows * about 200
+ * bytes, whatever the traffic.  Time is data: idle expiry and gap timeouts
+ * run on packet timestamps.
  *
  * Delivery order and time: messages of one direction come in stream order.
  * A message's timestamp is the latest arrival time among the segments that
@@ -94,6 +128,7 @@
 #define TCP_REASM_DEFAULT_MAX_FLOW_BYTES (2 * (65535 + 2))
 #define TCP_REASM_DEFAULT_IDLE_TIMEOUT_US (60 * 1000000LL)
 #define TCP_REASM_DEFAULT_GAP_TIMEOUT_US (2 * 1000000LL)
+#define TCP_REASM_DEFAULT_TOTAL_BYTES (32 * 1024 * 1024)
 
 struct tcp_reasm_config {
 	size_t max_flows;        /* half-streams tracked at once; 0 = default */
@@ -106,6 +141,8 @@ struct tcp_reasm_config {
 	int64_t gap_timeout_us;  /* skip a hole once data behind it waited this long;
 	                            0 = default, negative = only on the bounds or at the
 	                            end of the flow */
+	size_t max_total_bytes;  /* buffered bytes of all half-streams together (see
+	                            Bounds above); caps max_flow_bytes; 0 = default */
 };
 
 /* Counters (monotonic) and two gauges, for the stats report. */
@@ -114,7 +151,8 @@ struct tcp_reasm_stats {
 	uint64_t messages;        /* messages delivered */
 	uint64_t flows;           /* half-streams started (new or reopened by SYN) */
 	uint64_t closed_flows;    /* half-streams closed by FIN or RST */
-	uint64_t evicted_flows;   /* open half-streams dropped to make room */
+	uint64_t evicted_flows;   /* open half-streams dropped to make room in the table */
+	uint64_t evicted_for_memory; /* open half-streams dropped to meet max_total_bytes */
 	uint64_t expired_flows;   /* open half-streams dropped for idleness */
 	uint64_t gaps;            /* holes in the sequence space skipped */
 	uint64_t gap_bytes;       /* sequence space skipped over */
@@ -127,11 +165,13 @@ struct tcp_reasm_stats {
 	uint64_t bad_seq;         /* segments, RSTs or ACKs too far from the stream's position */
 	uint64_t oversize;        /* messages longer than max_flow_bytes, skipped */
 	uint64_t empty_messages;  /* length prefix 0, skipped */
-	uint64_t partial_dropped; /* started messages lost (gap, close, expiry, eviction) */
+	uint64_t partial_dropped; /* started messages lost (gap, close, expiry, eviction,
+	                             no room in max_total_bytes) */
 	uint64_t late_segments;   /* data on a closed half-stream, ignored */
 	uint64_t nomem;           /* allocation failures */
 	uint64_t active_flows;    /* gauge: half-streams in the table */
-	uint64_t buffered_bytes;  /* gauge: bytes held (partial messages, out-of-order data) */
+	uint64_t buffered_bytes;  /* gauge: bytes held (partial messages, out-of-order data
+	                             and its bookkeeping), <= max_total_bytes between calls */
 };
 
 struct tcp_reasm;

@@ -1,8 +1,9 @@
 /*
  * Unit tests for tcp_reasm.c: framing, ordering, overlaps, mid-stream
  * starts, gaps, holes skipped on the peer's ACK, wraparound, FIN/RST,
- * expiry, bounds, and a fixed-seed fuzz loop (run it under valgrind:
- * CK_FORK=no valgrind ./test_tcp_reasm).
+ * expiry, bounds (per flow, flow table, global memory budget), and a
+ * fixed-seed fuzz loop (run it under valgrind: CK_FORK=no valgrind
+ * ./test_tcp_reasm).
  */
 #include "config.h"
 
@@ -149,12 +150,22 @@ static void check_got(const struct sink *s, size_t i, uint16_t id, size_t pad, i
 	ck_assert_int_eq(s->g[i].ts, ts);
 }
 
-static struct tcp_reasm *mk(size_t max_flows, size_t max_bytes, int64_t idle, int64_t gap)
+static struct tcp_reasm *mk_total(size_t max_flows, size_t max_bytes, int64_t idle, int64_t gap,
+                                  size_t max_total)
 {
-	struct tcp_reasm_config cfg = {max_flows, max_bytes, idle, gap};
+	struct tcp_reasm_config cfg = {.max_flows = max_flows,
+	                               .max_flow_bytes = max_bytes,
+	                               .idle_timeout_us = idle,
+	                               .gap_timeout_us = gap,
+	                               .max_total_bytes = max_total};
 	struct tcp_reasm *t = tcp_reasm_new(&cfg, &test_key);
 	ck_assert_ptr_nonnull(t);
 	return t;
+}
+
+static struct tcp_reasm *mk(size_t max_flows, size_t max_bytes, int64_t idle, int64_t gap)
+{
+	return mk_total(max_flows, max_bytes, idle, gap, 0);
 }
 
 #define ISN_C 1000u
@@ -1256,6 +1267,191 @@ START_TEST(in_order_data_has_priority)
 }
 END_TEST
 
+/* ------------------------------------------------------------ global budget */
+
+/* A segment of the client-to-server half-stream from port sport. */
+static void feed_port(struct tcp_reasm *t, struct sink *s, uint16_t sport, uint32_t seq,
+                      uint8_t flags, const uint8_t *data, size_t len, int64_t ts)
+{
+	struct pkt p = seg(C2S, seq, flags, data, len);
+	p.sport = sport;
+	feed_pkt(t, s, &p, ts);
+}
+
+/*
+ * Many flows each holding a partial message exceed a small budget: the
+ * least recently active ones holding memory are evicted (delivering what
+ * they hold), flows holding nothing are left alone, the newest data is kept.
+ */
+START_TEST(total_budget_evicts_oldest)
+{
+	const size_t budget = 4000;
+	struct tcp_reasm *t = mk_total(0, 0, 0, -1, budget);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	struct sink s = {0};
+	static uint8_t b[16][1024];
+	uint8_t small[64];
+#define BUDGET_OK() ck_assert_uint_le(st->buffered_bytes, budget)
+	/* an idle flow holding nothing: never evicted for memory */
+	feed_port(t, &s, 2999, 1000, PKT_TCP_SYN, NULL, 0, 1);
+	/* the oldest flow holding memory: a complete message behind a hole */
+	size_t m = mkmsg(small, 0x77, 0);
+	feed_port(t, &s, 2998, 1000, PKT_TCP_SYN, NULL, 0, 2);
+	feed_port(t, &s, 2998, 1001 + 5, 0, small, m, 3);
+	BUDGET_OK();
+	size_t held_ooo = st->buffered_bytes;
+	ck_assert_uint_gt(held_ooo, m);
+	/* ten flows each start a 999-byte message: four fit */
+	size_t n = 0;
+	for (uint16_t i = 0; i < 10; i++) {
+		n = mkmsg(b[i], (uint16_t)(0x100 + i), 970);
+		ck_assert_uint_eq(n, 1001);
+		feed_port(t, &s, (uint16_t)(3000 + i), 1000, PKT_TCP_SYN, NULL, 0, 10 + i);
+		BUDGET_OK();
+		feed_port(t, &s, (uint16_t)(3000 + i), 1001, 0, b[i], 10, 10 + i);
+		BUDGET_OK();
+		if (i == 2) {
+			ck_assert_uint_eq(st->buffered_bytes, held_ooo + 3 * 999);
+			ck_assert_uint_eq(st->evicted_for_memory, 0);
+		}
+		if (i == 3) {
+			/* 2998 made room: its held message is delivered, the hole skipped */
+			ck_assert_uint_eq(st->evicted_for_memory, 1);
+			ck_assert_uint_eq(s.n, 1);
+			check_got(&s, 0, 0x77, 0, 3);
+			ck_assert_uint_eq(st->buffered_bytes, 4 * 999);
+			/* a segment without data makes 3001 recently active */
+			feed_port(t, &s, 3001, 1011, 0, NULL, 0, 13);
+		}
+		if (i == 6) {
+			/* 3000, 3002 and 3003 went; 3001, touched later, is still there */
+			ck_assert_uint_eq(st->evicted_for_memory, 4);
+			ck_assert_uint_eq(st->partial_dropped, 3);
+			feed_port(t, &s, 3001, 1011, 0, b[1] + 10, n - 10, 17);
+			ck_assert_uint_eq(s.n, 2);
+			check_got(&s, 1, 0x101, 970, 17);
+			ck_assert_uint_eq(st->buffered_bytes, 3 * 999);
+		}
+	}
+	/* then 3004 and 3005 made room for 3008 and 3009 */
+	ck_assert_uint_eq(st->evicted_for_memory, 6);
+	ck_assert_uint_eq(st->partial_dropped, 5);
+	ck_assert_uint_eq(st->evicted_flows, 0);
+	ck_assert_uint_eq(st->buffered_bytes, 4 * 999);
+	ck_assert_uint_eq(st->active_flows, 12 - 6);
+	/* a message within a segment needs no room: nothing is evicted */
+	m = mkmsg(small, 0x88, 0);
+	feed_port(t, &s, 4000, 1, 0, small, m, 30);
+	feed_port(t, &s, 2999, 1001, 0, small, m, 31);
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert(s.g[2].from_segment);
+	ck_assert(s.g[3].from_segment);
+	ck_assert_uint_eq(st->evicted_for_memory, 6);
+	/* the newest flows kept their data */
+	feed_port(t, &s, 3009, 1011, 0, b[9] + 10, n - 10, 32);
+	feed_port(t, &s, 3006, 1011, 0, b[6] + 10, n - 10, 33);
+	ck_assert_uint_eq(s.n, 6);
+	check_got(&s, 4, 0x109, 970, 32);
+	check_got(&s, 5, 0x106, 970, 33);
+	ck_assert_uint_eq(st->buffered_bytes, 2 * 999);
+	/* an evicted flow comes back mid-stream, inside its lost message */
+	feed_port(t, &s, 3000, 1011, 0, b[0] + 10, n - 10, 34);
+	ck_assert_uint_eq(s.n, 6);
+	ck_assert_uint_eq(st->bad_framing, 1);
+	BUDGET_OK();
+	ck_assert_uint_eq(st->active_flows, 8);
+	tcp_reasm_flush(t, on_msg, &s);
+	ck_assert_uint_eq(st->partial_dropped, 7); /* 3007 and 3008 */
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	ck_assert_uint_eq(st->messages, s.n);
+#undef BUDGET_OK
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/* Out-of-order data makes room too; a flow's bound is capped at the budget. */
+START_TEST(total_budget_out_of_order_and_cap)
+{
+	struct tcp_reasm *t = mk_total(0, 0, 0, -1, 1000);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	struct sink s = {0};
+	uint8_t a[1024], b[1024];
+	mkmsg(a, 1, 871); /* 900 bytes */
+	feed_port(t, &s, 2000, 1000, PKT_TCP_SYN, NULL, 0, 1);
+	feed_port(t, &s, 2000, 1001, 0, a, 10, 2);
+	ck_assert_uint_eq(st->buffered_bytes, 900);
+	/* 2001 holds 200 bytes behind a hole: 2000 makes room */
+	size_t nb = mkmsg(b, 2, 171);
+	ck_assert_uint_eq(nb, 202);
+	feed_port(t, &s, 2001, 1000, PKT_TCP_SYN, NULL, 0, 3);
+	feed_port(t, &s, 2001, 1001 + 2, 0, b + 2, 200, 4);
+	ck_assert_uint_eq(st->evicted_for_memory, 1);
+	ck_assert_uint_eq(st->partial_dropped, 1);
+	ck_assert_uint_le(st->buffered_bytes, 1000);
+	ck_assert_uint_gt(st->buffered_bytes, 200);
+	feed_port(t, &s, 2001, 1001, 0, b, 2, 5);
+	ck_assert_uint_eq(s.n, 1);
+	check_got(&s, 0, 2, 171, 5);
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	/* max_flow_bytes (default 131074) is capped at the budget */
+	feed_port(t, &s, 2002, 1000, PKT_TCP_SYN, NULL, 0, 6);
+	uint8_t c[1200];
+	size_t nc = mkmsg(c, 3, 1001 - 29 + 100);
+	feed_port(t, &s, 2002, 1001, 0, c, 10, 7);
+	feed_port(t, &s, 2002, 1011, 0, c + 10, nc - 10, 8);
+	ck_assert_uint_eq(st->oversize, 1);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
+/*
+ * The flow of the segment being taken in is never evicted for its peer's
+ * data (released by the segment's ACK): with no other flow to take from,
+ * the peer's message is skipped, framing kept, and counted.
+ */
+START_TEST(total_budget_spares_busy_flow)
+{
+	struct tcp_reasm *t = mk_total(0, 0, 0, -1, 1000);
+	const struct tcp_reasm_stats *st = tcp_reasm_stats(t);
+	struct sink s = {0};
+	uint8_t q[1024], r[1024];
+	handshake(t, &s, 1);
+	/* the server holds the start of a 429-byte reply behind a 5-byte hole */
+	size_t nr = mkmsg(r, 2, 400);
+	size_t nr2 = mkmsg(r + nr, 3, 0);
+	uint32_t sseq = ISN_S + 1 + 5;
+	feed(t, &s, S2C, sseq, 0, r, 40, 10);
+	size_t held = st->buffered_bytes;
+	ck_assert_uint_eq(held, 64);
+	/* the client starts a 900-byte query */
+	size_t nq = mkmsg(q, 1, 871);
+	uint32_t cseq = ISN_C + 1;
+	feed(t, &s, C2S, cseq, 0, q, 100, 11);
+	ck_assert_uint_eq(st->buffered_bytes, held + 900);
+	/* its next segment acknowledges past the hole: the reply cannot start */
+	feed_ack(t, &s, C2S, cseq + 100, sseq, q + 100, 100, 12);
+	ck_assert_uint_eq(st->gaps, 1);
+	ck_assert_uint_eq(st->resyncs, 1);
+	ck_assert_uint_eq(st->partial_dropped, 1);
+	ck_assert_uint_eq(st->evicted_for_memory, 0);
+	ck_assert_uint_eq(st->buffered_bytes, 900);
+	/* the query completes; the reply's framing was kept */
+	feed(t, &s, C2S, cseq + 200, 0, q + 200, nq - 200, 13);
+	ck_assert_uint_eq(s.n, 1);
+	check_got(&s, 0, 1, 871, 13);
+	feed(t, &s, S2C, sseq + 40, 0, r + 40, nr + nr2 - 40, 14);
+	ck_assert_uint_eq(s.n, 2);
+	check_got(&s, 1, 3, 0, 14);
+	ck_assert_uint_eq(st->buffered_bytes, 0);
+	sink_clear(&s);
+	tcp_reasm_free(t);
+}
+END_TEST
+
 START_TEST(ipv6_and_other_protocols)
 {
 	struct tcp_reasm *t = mk(0, 0, 0, 0);
@@ -1381,12 +1577,17 @@ static struct pkt fuzz_segment(unsigned h, uint8_t (*stream)[4096], uint32_t *ba
  * SYN/FIN/RST at random, ACKs near the opposite direction's data or
  * anywhere, truncation, and strangers forcing evictions.
  * Nothing may crash, leak or exceed the bounds, and most messages still
- * come through.
+ * come through.  Run with the default global budget, with one smaller
+ * than max_flows * max_flow_bytes, which forces evictions for memory, and
+ * with one smaller than max_flow_bytes (which it caps).
  */
+static const size_t fuzz_budgets[] = {0, 7000, 2500};
+
 START_TEST(fuzz_hostile_segments)
 {
-	const size_t max_flows = 8, max_bytes = 3000;
-	struct tcp_reasm *t = mk(max_flows, max_bytes, 50000, 2000);
+	const size_t max_flows = 8, max_bytes = 3000, budget = fuzz_budgets[_i];
+	const size_t max_total = budget ? budget : TCP_REASM_DEFAULT_TOTAL_BYTES;
+	struct tcp_reasm *t = mk_total(max_flows, max_bytes, 50000, 2000, budget);
 	static uint8_t stream[8][4096];
 	uint32_t base[8], cursor[8] = {0};
 	uint8_t junk[1600];
@@ -1406,11 +1607,18 @@ START_TEST(fuzz_hostile_segments)
 		tcp_reasm_segment(t, &p, (int64_t)i * 10, count_only, &delivered);
 		ck_assert_uint_le(st->active_flows, max_flows);
 		ck_assert_uint_le(st->buffered_bytes, max_flows * max_bytes);
-		if (i % 1000 == 0)
+		ck_assert_uint_le(st->buffered_bytes, max_total);
+		if (i % 1000 == 0) {
 			tcp_reasm_expire(t, (int64_t)i * 10, count_only, &delivered);
+			ck_assert_uint_le(st->buffered_bytes, max_total);
+		}
 	}
 	ck_assert_uint_eq(st->messages, delivered.messages);
 	ck_assert_uint_gt(delivered.messages, 10000);
+	if (budget)
+		ck_assert_uint_gt(st->evicted_for_memory, 0);
+	else
+		ck_assert_uint_eq(st->evicted_for_memory, 0);
 	tcp_reasm_flush(t, count_only, &delivered);
 	ck_assert_uint_eq(st->messages, delivered.messages);
 	ck_assert_uint_eq(st->active_flows, 0);
@@ -1490,9 +1698,13 @@ int main(void)
 	tcase_add_test(tc, max_flows_eviction);
 	tcase_add_test(tc, max_flow_bytes_exceeded);
 	tcase_add_test(tc, in_order_data_has_priority);
+	tcase_add_test(tc, total_budget_evicts_oldest);
+	tcase_add_test(tc, total_budget_out_of_order_and_cap);
+	tcase_add_test(tc, total_budget_spares_busy_flow);
 	tcase_add_test(tc, ipv6_and_other_protocols);
 	tcase_add_test(tc, every_split_point);
-	tcase_add_test(tc, fuzz_hostile_segments);
+	tcase_add_loop_test(tc, fuzz_hostile_segments, 0,
+	                    (int)(sizeof(fuzz_budgets) / sizeof(fuzz_budgets[0])));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
