@@ -150,7 +150,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
  * empty block), which would stall both timers and a SIGTERM.
  */
 static int run_live(struct capture *c, void (*idle_cb)(void *ctx), void *ctx,
-                    volatile sig_atomic_t *stop, char *err, size_t errlen)
+                    const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	int fd = pcap_get_selectable_fd(c->p);

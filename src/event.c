@@ -167,12 +167,13 @@ static size_t message_key_count(const struct dns_msg *m)
 void event_tx(const struct emitter *e, const struct tx_view *tx)
 {
 	const struct dns_msg *q = tx->query, *r = tx->reply;
+	const struct dns_msg *first = q ? q : r; /* a tx has a query, a reply or both */
 	size_t n = 8 + message_key_count(q) + message_key_count(r) + (r ? 1 : 0) + (q && r ? 1 : 0);
 
 	e->ops->map_begin(e->ctx, n);
 	put_str(e, "client_addr", tx->client);
 	put_uint(e, "client_port", tx->client_port);
-	put_opcode(e, q ? q : r);
+	put_opcode(e, first);
 	put_str(e, "proto", proto_str(tx->proto));
 	if (q)
 		message_keys(e, &query_keys, q, tx->query_us);

@@ -42,7 +42,7 @@ static inline int64_t tx_view_time(const struct tx_view *tx)
 	return tx->query ? tx->query_us : tx->reply_us;
 }
 
-/* Write the tx event (one map). */
+/* Write the tx event (one map); tx has a query, a reply or both. */
 void event_tx(const struct emitter *e, const struct tx_view *tx);
 
 /*

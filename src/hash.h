@@ -17,7 +17,7 @@ struct hash_key {
 /* Fill key from the system's random source; returns 0 or -1. */
 int hash_key_random(struct hash_key *key);
 
-/* SipHash-2-4 of n bytes at p. */
-uint64_t hash_siphash(const struct hash_key *key, const void *p, size_t n);
+/* SipHash-2-4 of n bytes at data. */
+uint64_t hash_siphash(const struct hash_key *key, const void *data, size_t n);
 
 #endif /* DNS_GAZER_HASH_H */

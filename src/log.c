@@ -6,16 +6,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static bool quiet;
+static bool quiet_mode; /* set by log_set_quiet() */
 
-void log_set_quiet(bool q)
+void log_set_quiet(bool quiet)
 {
-	quiet = q;
+	quiet_mode = quiet;
 }
 
 bool log_is_quiet(void)
 {
-	return quiet;
+	return quiet_mode;
 }
 
 static void vlog(const char *level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -41,7 +41,7 @@ void log_error(const char *fmt, ...)
 void log_warn(const char *fmt, ...)
 {
 	va_list ap;
-	if (quiet)
+	if (quiet_mode)
 		return;
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);
@@ -51,7 +51,7 @@ void log_warn(const char *fmt, ...)
 void log_info(const char *fmt, ...)
 {
 	va_list ap;
-	if (quiet)
+	if (quiet_mode)
 		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);

@@ -7,6 +7,7 @@
 
 int sink_tags_init(struct sink_tags *t, const char *prefix)
 {
+	/* cppcheck-suppress ctuuninitvar ; false positive: *t is only written */
 	int a = snprintf(t->tx, sizeof(t->tx), "%s.dns.tx", prefix);
 	int b = snprintf(t->record, sizeof(t->record), "%s.dns.record", prefix);
 	return (a < 0 || (size_t)a >= sizeof(t->tx) || b < 0 || (size_t)b >= sizeof(t->record)) ? -1

@@ -32,11 +32,10 @@ void sink_stream_time(int64_t sec, char buf[32])
 {
 	time_t t = (time_t)sec;
 	struct tm tm;
-	if (!gmtime_r(&t, &tm)) {
+	/* strftime() returns 0, maybe leaving buf unterminated, when the text
+	 * does not fit: years before -999999999 take 33 bytes. */
+	if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+00:00", &tm) == 0)
 		snprintf(buf, 32, "%lld", (long long)sec);
-		return;
-	}
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
 }
 
 static int64_t floor_sec(int64_t us)

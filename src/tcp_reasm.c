@@ -146,6 +146,7 @@ static struct flow *lookup(struct tcp_reasm *t, const struct flow_key *k, uint64
 static void grow(struct tcp_reasm *t)
 {
 	size_t n = t->nbucket * 2;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct flow **b = calloc(n, sizeof(*b));
 	if (!b)
 		return;
@@ -382,9 +383,17 @@ static bool plausible_start(const uint8_t *hdr, const uint8_t *rest, size_t rest
 	return qd == 0 || rest_len - end < 4 || known_qclass(be16(rest + end + 2));
 }
 
+/*
+ * From here to make_room() the framing calls itself, to a bounded depth:
+ * eat_resync() retries a chunk at most once, resync_found() feeds its
+ * probe to feed() in RS_LEN, and make_room() finishes an evicted flow
+ * through skip_gap() -> feed(), where that flow is closing and so never
+ * calls make_room() again.  NOLINTBEGIN(misc-no-recursion)
+ */
 static void feed(struct tcp_reasm *t, struct flow *f, uint32_t seq, const uint8_t *p, size_t n,
                  int64_t ts, const struct out *o);
-static bool make_room(struct tcp_reasm *t, struct flow *f, size_t need, const struct out *o);
+static bool make_room(struct tcp_reasm *t, const struct flow *f, size_t need,
+                      const struct out *o);
 
 /*
  * Begin a message of len bytes whose prefix is now complete.  Its buffer
@@ -432,8 +441,8 @@ static void start_message(struct tcp_reasm *t, struct flow *f, uint32_t len, con
 static size_t eat_len(struct tcp_reasm *t, struct flow *f, uint32_t seq, const uint8_t *p,
                       size_t n, int64_t ts, const struct out *o)
 {
-	size_t off = 0;
 	if (f->head_have == 0) {
+		size_t off = 0;
 		while (n - off >= 2 && n - off - 2 >= be16(p + off)) {
 			uint32_t len = be16(p + off);
 			if (len)
@@ -780,7 +789,8 @@ static void remove_flow(struct tcp_reasm *t, struct flow *f)
  * they can, as on any eviction.  O(1) per flow evicted: flows holding
  * nothing are not on the list walked.
  */
-static bool make_room(struct tcp_reasm *t, struct flow *f, size_t need, const struct out *o)
+static bool make_room(struct tcp_reasm *t, const struct flow *f, size_t need,
+                      const struct out *o)
 {
 	while (!budget_fits(t, need)) {
 		struct flow *v = t->mem_oldest;
@@ -794,6 +804,7 @@ static bool make_room(struct tcp_reasm *t, struct flow *f, size_t need, const st
 	}
 	return true;
 }
+/* NOLINTEND(misc-no-recursion) */
 
 /* Set a flow to the start of a stream: after a SYN, or mid-stream at seq. */
 static void flow_init(struct tcp_reasm *t, struct flow *f, const struct pkt *p, int64_t ts)
@@ -962,6 +973,7 @@ struct tcp_reasm *tcp_reasm_new(const struct tcp_reasm_config *cfg, const struct
 	if (t->cfg.max_flow_bytes > t->cfg.max_total_bytes)
 		t->cfg.max_flow_bytes = t->cfg.max_total_bytes;
 	t->nbucket = MIN_BUCKETS;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	t->bucket = calloc(t->nbucket, sizeof(*t->bucket));
 	if (!t->bucket) {
 		free(t);
@@ -1057,6 +1069,7 @@ void tcp_reasm_flush(struct tcp_reasm *t, tcp_reasm_msg_cb cb, void *ctx)
 	const struct out o = {cb, ctx};
 	struct flow *f;
 	while ((f = t->oldest)) {
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): lru_unlink() moves t->oldest on */
 		finish_flow(t, f, true, &o);
 		remove_flow(t, f);
 	}

@@ -55,6 +55,7 @@ struct tx_table *tx_table_new(size_t max_pending, const struct hash_key *key)
 	if (!t)
 		return NULL;
 	t->nbucket = MIN_BUCKETS;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	t->bucket = calloc(t->nbucket, sizeof(*t->bucket));
 	if (!t->bucket) {
 		free(t);
@@ -93,6 +94,7 @@ bool tx_table_full(const struct tx_table *t)
 static void grow(struct tx_table *t)
 {
 	size_t n = t->nbucket * 2;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct tx_entry **b = calloc(n, sizeof(*b));
 	if (!b)
 		return;

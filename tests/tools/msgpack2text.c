@@ -71,6 +71,6 @@ int main(int argc, char **argv)
 	msgpack_unpacked_destroy(&res);
 	msgpack_unpacker_destroy(&u);
 	if (fp != stdin)
-		fclose(fp);
+		(void)fclose(fp); /* input: nothing to lose */
 	return rc;
 }

@@ -107,6 +107,8 @@ START_TEST(time_format)
 		{951825600, "2000-02-29T12:00:00+00:00"}, /* leap day */
 		{2147483648LL, "2038-01-19T03:14:08+00:00"}, /* past 32-bit time_t */
 		{86399, "1970-01-01T23:59:59+00:00"},
+		/* year -2147481748 does not fit 32 bytes: the number, terminated */
+		{-67768040609740800LL, "-67768040609740800"},
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		char buf[32];
