@@ -98,9 +98,44 @@ static void view_from_key(struct tx_view *tx, const struct tx_key *k)
 	net_addr_format(&k->server, tx->server);
 }
 
-static void strip_mdns_bit(struct dns_msg *m);
 #define PORT_MDNS 5353
 #define PORT_LLMNR 5355
+
+/*
+ * mDNS (RFC 6762 5.4, 10.2) borrows the class's top bit: "unicast
+ * response wanted" in questions, "cache flush" in records.  Take it off
+ * so the class reads IN, and keep it as a flag.
+ */
+static void strip_mdns_bit(struct dns_msg *m)
+{
+	for (size_t i = 0; i < m->nrr; i++) {
+		struct dns_rr *rr = &m->rr[i];
+		if (rr->rclass & 0x8000u) {
+			rr->rclass &= 0x7FFFu;
+			rr->mdns_bit = true;
+		}
+	}
+	m->qclass &= 0x7FFFu;
+}
+
+/*
+ * The multicast group a link-local resolver sends its queries to, for the
+ * port a reply came from (RFC 6762 mDNS, RFC 4795 LLMNR).  False when the
+ * port is neither.
+ */
+static bool multicast_group(uint16_t port, int family, struct net_addr *group)
+{
+	static const uint8_t mdns6[16] = {0xff, 0x02, [15] = 0xfb};
+	static const uint8_t llmnr6[16] = {0xff, 0x02, [13] = 0x01, [14] = 0x00, [15] = 0x03};
+	static const uint8_t mdns4[4] = {224, 0, 0, 251}, llmnr4[4] = {224, 0, 0, 252};
+	if (port != PORT_MDNS && port != PORT_LLMNR)
+		return false;
+	if (family == 4)
+		net_addr_set4(group, port == PORT_MDNS ? mdns4 : llmnr4);
+	else
+		net_addr_set6(group, port == PORT_MDNS ? mdns6 : llmnr6);
+	return true;
+}
 
 /*
  * Re-parse a stored query into q.  It parsed when it came in, so this only
@@ -161,42 +196,6 @@ void gazer_drain(struct gazer *g)
 	struct tx_entry *e;
 	while ((e = tx_table_pop_oldest(g->table)))
 		log_no_reply(g, e);
-}
-
-/*
- * mDNS (RFC 6762 5.4, 10.2) borrows the class's top bit: "unicast
- * response wanted" in questions, "cache flush" in records.  Take it off
- * so the class reads IN, and keep it as a flag.
- */
-static void strip_mdns_bit(struct dns_msg *m)
-{
-	for (size_t i = 0; i < m->nrr; i++) {
-		struct dns_rr *rr = &m->rr[i];
-		if (rr->rclass & 0x8000u) {
-			rr->rclass &= 0x7FFFu;
-			rr->mdns_bit = true;
-		}
-	}
-	m->qclass &= 0x7FFFu;
-}
-
-/*
- * The multicast group a link-local resolver sends its queries to, for the
- * port a reply came from (RFC 6762 mDNS, RFC 4795 LLMNR).  False when the
- * port is neither.
- */
-static bool multicast_group(uint16_t port, int family, struct net_addr *group)
-{
-	static const uint8_t mdns6[16] = {0xff, 0x02, [15] = 0xfb};
-	static const uint8_t llmnr6[16] = {0xff, 0x02, [13] = 0x01, [14] = 0x00, [15] = 0x03};
-	static const uint8_t mdns4[4] = {224, 0, 0, 251}, llmnr4[4] = {224, 0, 0, 252};
-	if (port != PORT_MDNS && port != PORT_LLMNR)
-		return false;
-	if (family == 4)
-		net_addr_set4(group, port == PORT_MDNS ? mdns4 : llmnr4);
-	else
-		net_addr_set6(group, port == PORT_MDNS ? mdns6 : llmnr6);
-	return true;
 }
 
 /*
