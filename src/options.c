@@ -51,7 +51,7 @@ static const char usage[] =
     "  -i, --interface IFACE   capture live on IFACE (any = all interfaces)\n"
     "  -F, --filter EXPR       BPF filter (default: the DNS ports, VLANs included)\n"
     "      --ports LIST        DNS ports, comma separated (default 53)\n"
-    "      --snaplen BYTES     live: bytes kept per packet (default 65535)\n"
+    "      --snaplen BYTES     live: bytes kept per packet (default 262144)\n"
     "      --buffer-size BYTES live: kernel capture buffer (default 33554432)\n"
     "      --no-promisc        live: do not enable promiscuous mode\n"
     "\n"
@@ -82,7 +82,8 @@ void options_defaults(struct options *o)
 	o->timeout_sec = 60;
 	o->max_pending = 1000000;
 	o->tag_prefix = "dns-gazer";
-	o->snaplen = 65535;
+	/* libpcap's own default: a 64 KiB TCP segment from GRO/TSO is kept whole */
+	o->snaplen = 262144;
 	o->buffer_size = 32 * 1024 * 1024;
 }
 
