@@ -114,10 +114,22 @@ static enum pkt_status decode_udp(struct wire_rd *r, struct pkt *out, bool trunc
 		return PKT_UDP_BAD;
 	size_t avail = wire_rd_left(r);
 	size_t want = (size_t)ulen - 8;
-	if ((out->dport == PORT_VXLAN || out->dport == PORT_GENEVE) && enter_tunnel(out)) {
+	if (out->dport == PORT_VXLAN || out->dport == PORT_GENEVE) {
+		/*
+		 * A resolver may pick 4789 or 6081 as its random client port: what
+		 * does not decode as a tunnel is taken as the plain UDP payload it
+		 * then is (the port check downstream decides if it is DNS).
+		 */
+		struct pkt outer = *out;
 		struct wire_rd inner = *r;
 		inner.len = r->pos + (want < avail ? want : avail);
-		return out->dport == PORT_VXLAN ? decode_vxlan(&inner, out) : decode_geneve(&inner, out);
+		if (enter_tunnel(out)) {
+			enum pkt_status s = out->dport == PORT_VXLAN ? decode_vxlan(&inner, out)
+			                                             : decode_geneve(&inner, out);
+			if (s == PKT_OK || s == PKT_FRAGMENT)
+				return s;
+		}
+		*out = outer;
 	}
 	out->proto = PROTO_UDP;
 	out->payload = r->base + r->pos;

@@ -70,8 +70,8 @@ START_TEST(defaults)
 	ck_assert_uint_eq(o.nports, 1);
 	ck_assert_uint_eq(o.ports[0], 53);
 	ck_assert_str_eq(o.tag_prefix, "dns-gazer");
-}
 	ck_assert_int_eq(o.snaplen, 262144); /* libpcap's default: no offloaded segment cut */
+}
 END_TEST
 
 START_TEST(short_options)

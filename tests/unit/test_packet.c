@@ -824,8 +824,35 @@ START_TEST(vxlan_and_geneve)
 	fb_udp4(&f);
 	struct res r = decode(DLT_EN10MB, &f);
 	assert_udp(&r, &f, 14 + 20 + 8 + 8 + 14 + 20 + 8, 4);
-	f.b[14 + 20 + 8] = 0; /* no I flag */
-	ck_assert_int_eq(decode(DLT_EN10MB, &f).st, PKT_TUNNEL_BAD);
+	/* no I flag: not VXLAN, so the outer UDP payload as it is (a resolver
+	 * may use 4789 as its client port; the port check decides downstream) */
+	f.b[14 + 20 + 8] = 0;
+	r = decode(DLT_EN10MB, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.dport, 4789);
+	ck_assert_uint_eq(r.p.sport, 51000);
+	ck_assert_uint_eq(r.off, 14 + 20 + 8);
+	ck_assert_uint_eq(r.p.len, 8 + 14 + INNER4);
+	ck_assert_uint_eq(r.p.tunnels, 0);
+	char a[NET_ADDR_TEXT_MAX];
+	net_addr_format(&r.p.src, a);
+	ck_assert_str_eq(a, "10.0.0.1");
+
+	/* a DNS reply to client port 6081 stays a DNS reply */
+	f.n = 0;
+	wb_eth(&f, 0x0800);
+	fb_outer4(&f, 8 + sizeof(PAYLOAD), 17);
+	wb_u16(&f, 53);
+	wb_u16(&f, 6081);
+	wb_u16(&f, 8 + sizeof(PAYLOAD));
+	wb_u16(&f, 0);
+	wb_bytes(&f, PAYLOAD, sizeof(PAYLOAD));
+	r = decode(DLT_EN10MB, &f);
+	ck_assert_int_eq(r.st, PKT_OK);
+	ck_assert_uint_eq(r.p.sport, 53);
+	ck_assert_uint_eq(r.p.dport, 6081);
+	ck_assert_uint_eq(r.off, 14 + 20 + 8);
+	ck_assert_uint_eq(r.p.len, sizeof(PAYLOAD));
 
 	/* Geneve with one 4-byte option carrying Ethernet */
 	f.n = 0;
