@@ -187,12 +187,17 @@ void gazer_tick(struct gazer *g, int64_t now_us)
 	tcp_reasm_expire(g->tcp, g->now_us, on_tcp_message, g);
 }
 
+void gazer_sync_stats(struct gazer *g)
+{
+	g->stats->tcp = *tcp_reasm_stats(g->tcp);
+	g->stats->defrag = *ip_defrag_stats(g->defrag);
+}
+
 void gazer_drain(struct gazer *g)
 {
 	/* messages still held behind TCP holes are logged before the queries */
 	tcp_reasm_flush(g->tcp, on_tcp_message, g);
-	g->stats->tcp = *tcp_reasm_stats(g->tcp);
-	g->stats->defrag = *ip_defrag_stats(g->defrag);
+	gazer_sync_stats(g);
 	struct tx_entry *e;
 	while ((e = tx_table_pop_oldest(g->table)))
 		log_no_reply(g, e);
@@ -300,7 +305,6 @@ static enum pkt_status reassemble(struct gazer *g, struct pkt *p, int64_t ts_us)
 	const uint8_t *data;
 	size_t len;
 	int done = ip_defrag_add(g->defrag, p, ts_us, &data, &len);
-	g->stats->defrag = *ip_defrag_stats(g->defrag);
 	if (done != 1)
 		return PKT_FRAGMENT;
 	enum pkt_status s = pkt_decode_transport(p->frag.proto, data, len, p);
@@ -339,7 +343,6 @@ void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *fr
 	}
 	if (p.proto == PKT_PROTO_TCP) {
 		tcp_reasm_segment(g->tcp, &p, ts_us, on_tcp_message, g);
-		g->stats->tcp = *tcp_reasm_stats(g->tcp);
 		return;
 	}
 	gazer_message(g, &p, ts_us);

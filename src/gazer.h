@@ -45,6 +45,12 @@ void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us);
 /* Advance the clock to now_us (if later) and log the queries that timed out. */
 void gazer_tick(struct gazer *g, int64_t now_us);
 
+/*
+ * Copy the reassemblers' counters into the stats (they keep their own,
+ * so the packet path does not copy them): call before writing the stats.
+ */
+void gazer_sync_stats(struct gazer *g);
+
 /* Log every pending query as no_reply (end of input, shutdown). */
 void gazer_drain(struct gazer *g);
 

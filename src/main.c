@@ -78,6 +78,7 @@ static void check_signals(const struct run_ctx *rc)
 {
 	if (stats_requested) {
 		stats_requested = 0;
+		gazer_sync_stats(rc->gazer);
 		stats_write(rc->stats, stderr);
 	}
 }
