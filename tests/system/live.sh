@@ -53,6 +53,12 @@ run() {
     sleep 1
     cport=$("$PYTHON3" "$tmp/send.py" $port) || { echo "FAIL $iface: sender failed"; return 1; }
     sleep 0.5
+    # SIGUSR1: the statistics now, even with -q, and the capture goes on
+    kill -USR1 $pid
+    sleep 0.5
+    if ! grep -q "^dns-gazer: statistics" "$tmp/err" || ! kill -0 $pid 2>/dev/null; then
+        echo "FAIL $iface: SIGUSR1 did not print statistics: $(cat "$tmp/err")"; return 1
+    fi
     kill -TERM $pid; wait $pid; rc=$?; pid=
     if [ $rc -ne 0 ]; then echo "FAIL $iface: exit $rc: $(cat "$tmp/err")"; return 1; fi
     ok=1
