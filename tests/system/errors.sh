@@ -57,6 +57,27 @@ if [ $? -ne 0 ] || [ -s "$tmp/err" ]; then
 else
     echo "ok   -q keeps stderr empty"
 fi
+# A signal while reading a pipe: SIGUSR1 prints the statistics and the
+# read goes on (the handlers restart interrupted reads).
+if command -v mkfifo >/dev/null 2>&1 && mkfifo "$tmp/fifo"; then
+    "$DNS_GAZER" -r "$tmp/fifo" -t "$tmp/fifo.out" -q 2>"$tmp/fifo.err" &
+    pid=$!
+    exec 3>"$tmp/fifo"
+    head -c 24 "$pcap" >&3
+    sleep 0.3
+    kill -USR1 $pid
+    sleep 0.3
+    tail -c +25 "$pcap" >&3
+    exec 3>&-
+    wait $pid; rc=$?
+    if [ $rc -eq 0 ] && grep -q '"status": "success"' "$tmp/fifo.out" &&
+       grep -q "^dns-gazer: statistics" "$tmp/fifo.err"; then
+        echo "ok   SIGUSR1 while reading a pipe"
+    else
+        echo "FAIL SIGUSR1 while reading a pipe: exit $rc"; cat "$tmp/fifo.err"; fail=$((fail + 1))
+    fi
+fi
+
 # -v and -h exit 0 and print on stdout
 for o in -v --version -h --help; do
     if "$DNS_GAZER" $o >"$tmp/out" 2>&1 && [ -s "$tmp/out" ]; then
