@@ -15,6 +15,7 @@
 #include "gazer.h"
 #include "log.h"
 #include "options.h"
+#include "sink_logdir.h"
 #include "sink_stream.h"
 #include "stats.h"
 
@@ -24,6 +25,13 @@
 /* Set by signal handlers, acted on by the main loop. */
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
+static volatile sig_atomic_t reopen_requested;
+
+static void on_reopen_signal(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
 
 static void on_stop_signal(int sig)
 {
@@ -50,10 +58,10 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
-	/* Log files to reopen come with the log directory sink; until then a
-	 * logrotate HUP must not kill the sensor and lose pending queries. */
-	sa.sa_handler = SIG_IGN;
+	/* logrotate moved the log files: reopen them. */
+	sa.sa_handler = on_reopen_signal;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
 	/* A closed pipe shows up as EPIPE on write, handled in on_frame(). */
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -63,23 +71,58 @@ struct run_ctx {
 	struct gazer *gazer;
 	struct sink *const *sinks;
 	size_t nsinks;
-	const struct stats *stats;
+	struct stats *stats;
+	bool reported_failing[MAX_SINKS]; /* the failure was logged */
 };
 
-/* Stop when the reader of stdout has gone, as tcpdump does. */
-static void check_sinks(const struct run_ctx *rc)
+/* Events the sinks lost, for the statistics. */
+static void sync_sink_stats(const struct run_ctx *rc)
 {
+	rc->stats->lost_events = 0;
 	for (size_t i = 0; i < rc->nsinks; i++)
-		if (rc->sinks[i]->last_errno == EPIPE)
-			stop_requested = 1;
+		rc->stats->lost_events += rc->sinks[i]->errors;
 }
 
-static void check_signals(const struct run_ctx *rc)
+/*
+ * Stop when the reader of stdout has gone, as tcpdump does.  Say once when
+ * a sink that recovers (log files) starts failing, and when it recovers.
+ */
+static void check_sinks(struct run_ctx *rc)
+{
+	for (size_t i = 0; i < rc->nsinks; i++) {
+		const struct sink *s = rc->sinks[i];
+		if (s->last_errno == EPIPE)
+			stop_requested = 1;
+		if (s->failing != rc->reported_failing[i]) {
+			rc->reported_failing[i] = s->failing;
+			if (s->failing)
+				log_error("writing to %s failed: %s; lost events are counted until "
+				          "writing works again", s->name, strerror(s->last_errno));
+			else
+				log_error("writing to %s works again (%llu events lost so far)", s->name,
+				          (unsigned long long)s->errors);
+		}
+	}
+}
+
+static void tick_sinks(const struct run_ctx *rc, int64_t now_us)
+{
+	for (size_t i = 0; i < rc->nsinks; i++)
+		sink_tick(rc->sinks[i], now_us);
+}
+
+static void check_signals(struct run_ctx *rc)
 {
 	if (stats_requested) {
 		stats_requested = 0;
 		gazer_sync_stats(rc->gazer);
+		sync_sink_stats(rc);
 		stats_write(rc->stats, stderr);
+	}
+	if (reopen_requested) {
+		reopen_requested = 0;
+		for (size_t i = 0; i < rc->nsinks; i++)
+			sink_reopen(rc->sinks[i]); /* failures: see check_sinks() */
 	}
 }
 
@@ -87,6 +130,7 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
                      size_t wirelen)
 {
 	struct run_ctx *rc = ctx;
+	tick_sinks(rc, ts_us);
 	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
 	check_sinks(rc);
 	check_signals(rc);
@@ -97,7 +141,9 @@ static void on_idle(void *ctx)
 	struct run_ctx *rc = ctx;
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
-	gazer_tick(rc->gazer, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+	int64_t now = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+	gazer_tick(rc->gazer, now);
+	tick_sinks(rc, now);
 	check_sinks(rc);
 	check_signals(rc);
 }
@@ -180,7 +226,7 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 {
 	char err[512];
 	const char *text = o->text_path;
-	if (!text && !o->msgpack_path)
+	if (!text && !o->msgpack_path && !o->log_dir)
 		text = "-"; /* with no output named, print to the terminal */
 	struct {
 		const char *path;
@@ -191,6 +237,18 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 		if (!want[i].path)
 			continue;
 		struct sink *s = sink_stream_open(want[i].fmt, want[i].path, tags, err, sizeof(err));
+		if (!s) {
+			log_error("%s", err);
+			return -1;
+		}
+		sinks[(*n)++] = s;
+	}
+	if (o->log_dir) {
+		struct logdir_config lc = {
+			.dir = o->log_dir, .fmt = o->log_json ? LOGDIR_JSON : LOGDIR_ZEEK,
+			.records = o->records, .rotate_interval_us = (int64_t)o->rotate_interval * 1000000,
+			.rotate_size = o->rotate_size, .rotate_command = o->rotate_command};
+		struct sink *s = sink_logdir_open(&lc, err, sizeof(err));
 		if (!s) {
 			log_error("%s", err);
 			return -1;
@@ -271,6 +329,9 @@ int main(int argc, char **argv)
 	int rc = run_inputs(&o, &ctx, &st);
 	gazer_drain(g);
 	gazer_free(g);
+	for (size_t i = 0; i < nsinks; i++)
+		sinks[i]->ops->flush(sinks[i]); /* lost events are counted in the stats */
+	sync_sink_stats(&ctx);
 	if (close_sinks(sinks, nsinks))
 		rc = 1;
 	if (rc == 0 && !o.quiet)

@@ -19,6 +19,10 @@ enum {
 	OPT_SNAPLEN,
 	OPT_BUFFER_SIZE,
 	OPT_NO_PROMISC,
+	OPT_LOG_FORMAT,
+	OPT_ROTATE_INTERVAL,
+	OPT_ROTATE_SIZE,
+	OPT_ROTATE_COMMAND,
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +33,11 @@ static const struct option long_opts[] = {
 	{"text", required_argument, NULL, 't'},
 	{"msgpack", required_argument, NULL, 'o'},
 	{"records", no_argument, NULL, 'R'},
+	{"log-dir", required_argument, NULL, 'w'},
+	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{"rotate-interval", required_argument, NULL, OPT_ROTATE_INTERVAL},
+	{"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
+	{"rotate-command", required_argument, NULL, OPT_ROTATE_COMMAND},
 	{"quiet", no_argument, NULL, 'q'},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"max-pending", required_argument, NULL, OPT_MAX_PENDING},
@@ -41,7 +50,7 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":r:i:F:t:o:Rqvh";
+static const char short_opts[] = ":r:i:F:t:o:w:Rqvh";
 
 static const char usage[] =
     "usage: dns-gazer (-r FILE ... | -i IFACE) [options]\n"
@@ -59,6 +68,11 @@ static const char usage[] =
     "  -t, --text FILE         TIME<TAB>TAG<TAB>JSON lines to FILE (- = stdout)\n"
     "  -o, --msgpack FILE      msgpack [tag, time, record] arrays to FILE (- = stdout)\n"
     "  -R, --records           also emit one record event per resource record\n"
+    "  -w, --log-dir DIR       write tx.log (and record.log with -R) in DIR\n"
+    "      --log-format FMT    zeek (Zeek ASCII, default) or json\n"
+    "      --rotate-interval S rotate the logs every S seconds, on the clock\n"
+    "      --rotate-size BYTES rotate a log when it reaches BYTES (k, M, G)\n"
+    "      --rotate-command CMD run sh -c CMD sh FILE on each rotated FILE\n"
     "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
     "\n"
     "pairing:\n"
@@ -99,6 +113,30 @@ static bool parse_uint(const char *s, unsigned long long min, unsigned long long
 	if (errno || *end != '\0' || v < min || v > max)
 		return false;
 	*out = v;
+	return true;
+}
+
+/* A byte count with an optional k, M or G suffix (powers of 1024). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof(num))
+		return false;
+	unsigned shift = 0;
+	switch (s[n - 1]) {
+	case 'k': case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	default: break;
+	}
+	memcpy(num, s, n + 1);
+	if (shift)
+		num[n - 1] = '\0';
+	unsigned long long v;
+	if (!parse_uint(num, 1, (1ULL << 40) - 1, &v))
+		return false;
+	*out = (uint64_t)v << shift;
 	return true;
 }
 
@@ -177,6 +215,11 @@ static enum options_result check_combination(const struct options *o, char *err,
 		snprintf(err, errlen, "-t - and -o - cannot both write to stdout");
 		return OPTIONS_ERROR;
 	}
+	if (!o->log_dir && (o->log_format_set || o->rotate_interval || o->rotate_size ||
+	                    o->rotate_command)) {
+		snprintf(err, errlen, "--log-format and --rotate-* need -w DIR");
+		return OPTIONS_ERROR;
+	}
 	return OPTIONS_RUN;
 }
 
@@ -210,6 +253,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 		case 't': o->text_path = optarg; break;
 		case 'o': o->msgpack_path = optarg; break;
 		case 'R': o->records = true; break;
+		case 'w': o->log_dir = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'v': return OPTIONS_VERSION;
 		case 'h': return OPTIONS_HELP;
@@ -243,6 +287,26 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 			o->buffer_size = (int)v;
 			break;
 		case OPT_NO_PROMISC: o->no_promisc = true; break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "zeek") != 0 && strcmp(optarg, "json") != 0)
+				return bad_value(err, errlen, name, optarg, "want zeek or json");
+			o->log_json = strcmp(optarg, "json") == 0;
+			o->log_format_set = true;
+			break;
+		case OPT_ROTATE_INTERVAL:
+			if (!parse_uint(optarg, 1, 31622400, &v))
+				return bad_value(err, errlen, name, optarg, "want seconds from 1 to 31622400");
+			o->rotate_interval = (unsigned)v;
+			break;
+		case OPT_ROTATE_SIZE:
+			if (!parse_size(optarg, &o->rotate_size))
+				return bad_value(err, errlen, name, optarg, "want bytes like 1000000 or 100M");
+			break;
+		case OPT_ROTATE_COMMAND:
+			if (!*optarg)
+				return bad_value(err, errlen, name, optarg, "want a shell command");
+			o->rotate_command = optarg;
+			break;
 		case ':': return missing_argument(argv, err, errlen);
 		default: return unknown_option(argv, err, errlen);
 		}

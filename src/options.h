@@ -31,6 +31,12 @@ struct options {
 	int snaplen;                      /* --snaplen */
 	int buffer_size;                  /* --buffer-size (bytes) */
 	bool no_promisc;                  /* --no-promisc */
+	const char *log_dir;              /* -w */
+	bool log_json;                    /* --log-format json (else zeek) */
+	bool log_format_set;              /* --log-format given */
+	unsigned rotate_interval;         /* --rotate-interval seconds, 0 = none */
+	uint64_t rotate_size;             /* --rotate-size bytes, 0 = none */
+	const char *rotate_command;       /* --rotate-command */
 };
 
 enum options_result {

@@ -87,4 +87,6 @@ void stats_write(const struct stats *s, FILE *fp)
 		line(fp, "tx", "evicted", s->evicted);
 	if (s->duplicate_queries)
 		line(fp, "tx", "duplicate_queries", s->duplicate_queries);
+	if (s->lost_events)
+		line(fp, "output", "lost_events", s->lost_events);
 }

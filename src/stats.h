@@ -29,6 +29,7 @@ struct stats {
 	uint64_t pcap_recv, pcap_drop;    /* live: from pcap_stats() */
 	struct ip_defrag_stats defrag;    /* fragment reassembly */
 	struct tcp_reasm_stats tcp;       /* TCP stream reassembly */
+	uint64_t lost_events;             /* events the outputs could not write */
 };
 
 /* Write a human-readable summary, one "name value" per line. */
