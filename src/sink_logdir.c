@@ -21,8 +21,6 @@
 #include "zeek_dns.h"
 #include "zeek_tsv.h"
 
-extern char **environ;
-
 #define LOGDIR_BUFSIZE (64 * 1024)
 #define FLUSH_US 1000000
 

@@ -274,12 +274,13 @@ static void put_edns(struct obuf *out, const struct dns_msg *m)
 
 static void put_flags_str(struct obuf *out, const struct dns_msg *m)
 {
-	char buf[24];
 	zeek_tsv_sep(out);
-	if (m)
+	if (m) {
+		char buf[24];
 		put_cstr(out, dns_flags_str(m->flags, buf));
-	else
+	} else {
 		zeek_tsv_unset(out);
+	}
 }
 
 static void put_malformed(struct obuf *out, const struct dns_msg *m)
@@ -293,6 +294,8 @@ void zeek_dns_tx_row(struct obuf *out, const struct tx_view *tx, const char *uid
 	const struct dns_msg *req = q ? q : r; /* request-side fields */
 	const struct dns_rr *question = first_question(q);
 	char buf[24];
+	if (!req)
+		return; /* a tx always has a query or a reply */
 	if (!question)
 		question = first_question(r);
 
@@ -311,7 +314,7 @@ void zeek_dns_tx_row(struct obuf *out, const struct tx_view *tx, const char *uid
 	}
 	uint16_t rflags = r ? r->flags : 0;
 	put_flag(out, rflags, FLAG_AA);
-	put_flag(out, r ? r->flags : q->flags, FLAG_TC);
+	put_flag(out, r ? r->flags : req->flags, FLAG_TC);
 	put_flag(out, req->flags, FLAG_RD);
 	put_flag(out, rflags, FLAG_RA);
 	zeek_tsv_sep(out);
