@@ -109,6 +109,16 @@ static int stream_record(struct sink *base, const struct tx_view *tx, bool reply
 	return finish(s);
 }
 
+static int stream_event(struct sink *base, const struct sink_event *ev)
+{
+	struct stream_sink *s = (struct stream_sink *)base;
+	struct json_enc je;
+	struct msgpack_enc me;
+	struct emitter e = begin(s, ev->tag, ev->ts_us, &je, &me);
+	ev->write(&e, ev->arg);
+	return finish(s);
+}
+
 static int stream_flush(struct sink *base)
 {
 	struct stream_sink *s = (struct stream_sink *)base;
@@ -138,6 +148,7 @@ static int stream_close(struct sink *base)
 static const struct sink_ops stream_ops = {
 	.tx = stream_tx,
 	.record = stream_record,
+	.event = stream_event,
 	.flush = stream_flush,
 	.close = stream_close,
 };
