@@ -196,6 +196,8 @@ int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), vo
 			return 0; /* end of file */
 		if (n == PCAP_ERROR_BREAK)
 			return 1;
+		if (n < 0 && *stop)
+			return 1; /* a stop signal interrupted a read from a pipe */
 		if (n < 0) {
 			snprintf(err, errlen, "reading failed: %s", pcap_geterr(c->p));
 			return -1;

@@ -51,12 +51,14 @@ static void install_signals(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	/* Reads of a file or pipe resume after a signal; the live capture's
-	 * poll() still returns at once (poll is never restarted). */
-	sa.sa_flags = SA_RESTART;
+	/* A stop interrupts a read from an idle pipe (-r -), which would
+	 * otherwise wait for data forever; outputs retry interrupted writes. */
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* Other signals resume the read; the live capture's poll() still
+	 * returns at once (poll is never restarted). */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
 	/* Log files to reopen come with the log directory sink; until then a
@@ -292,10 +294,6 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (!want[i].path)
 			continue;
-		if (o->daemon && strcmp(want[i].path, "-") == 0) {
-			log_error("a daemon cannot write to stdout: name an output file or server");
-			return -1;
-		}
 		struct sink *s = sink_stream_open(want[i].fmt, want[i].path, tags, err, sizeof(err));
 		if (!s) {
 			log_error("%s", err);

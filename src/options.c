@@ -168,6 +168,13 @@ static enum options_result missing_argument(char **argv, char *err, size_t errle
 	return OPTIONS_ERROR;
 }
 
+bool options_writes_stdout(const struct options *o)
+{
+	bool named = o->text_path || o->msgpack_path;
+	return !named || (o->text_path && strcmp(o->text_path, "-") == 0) ||
+	       (o->msgpack_path && strcmp(o->msgpack_path, "-") == 0);
+}
+
 static enum options_result check_combination(struct options *o, char *err, size_t errlen)
 {
 	if (o->nfiles == 0 && !o->iface) {
@@ -191,6 +198,14 @@ static enum options_result check_combination(struct options *o, char *err, size_
 		stdin_reads += strcmp(o->files[i], "-") == 0;
 	if (stdin_reads > 1) {
 		snprintf(err, errlen, "-r - (stdin) can be given only once");
+		return OPTIONS_ERROR;
+	}
+	if (o->daemon && options_writes_stdout(o)) {
+		snprintf(err, errlen, "a daemon cannot write to stdout: name an output file or server");
+		return OPTIONS_ERROR;
+	}
+	if (o->daemon && o->nfiles == 1 && strcmp(o->files[0], "-") == 0) {
+		snprintf(err, errlen, "a daemon cannot read stdin: name a capture file or interface");
 		return OPTIONS_ERROR;
 	}
 	if (o->text_path && o->msgpack_path && strcmp(o->text_path, "-") == 0 &&

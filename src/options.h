@@ -76,6 +76,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 enum options_result options_load_config(struct options *o, const char *path, char *err,
                                         size_t errlen);
 
+/* Whether an output goes to stdout (-t - is the default when none is named). */
+bool options_writes_stdout(const struct options *o);
+
 /* The usage text for -h. */
 const char *options_usage(void);
 
