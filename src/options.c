@@ -69,7 +69,7 @@ static const char usage[] =
     "\n"
     "pairing:\n"
     "      --timeout SECONDS   log a query as no_reply after this (default 60)\n"
-    "      --max-pending N     pending queries kept at most (default 1000000)\n"
+    "      --max-pending N     pending queries kept at most (default 200000)\n"
     "\n"
     "running:\n"
     "  -c, --config FILE       read options from FILE (name value per line)\n"
@@ -93,7 +93,7 @@ void options_defaults(struct options *o)
 	o->ports[0] = 53;
 	o->nports = 1;
 	o->timeout_sec = 60;
-	o->max_pending = 1000000;
+	o->max_pending = 200000;
 	o->tag_prefix = "dns-gazer";
 	/* libpcap's own default: a 64 KiB TCP segment from GRO/TSO is kept whole */
 	o->snaplen = 262144;

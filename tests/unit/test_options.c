@@ -338,6 +338,7 @@ START_TEST(config_values)
 	                  "filter udp port 53 or tcp port 53\n"
 	                  "user dns-gazer:adm\n"
 	                  "daemon\n"
+	                  "text /var/log/dns-gazer/tx.txt\n"
 	                  "pid-file /run/dns-gazer.pid\n"
 	                  "stats-interval 300"); /* no final newline */
 	ck_assert_int_eq(PARSE("-c", path), OPTIONS_RUN);
@@ -433,7 +434,10 @@ START_TEST(user_and_interval)
 	ck_assert_uint_eq(o.stats_interval_sec, 0);
 	assert_error(PARSE("-r", "x", "--stats-interval", "-1"), "--stats-interval");
 	assert_error(PARSE("-r", "x", "--stats-interval", "86401"), "--stats-interval");
-	ck_assert_int_eq(PARSE("-r", "x", "-d", "-p", "/run/x.pid"), OPTIONS_RUN);
+	assert_error(PARSE("-r", "x", "-d"), "stdout");
+	assert_error(PARSE("-r", "x", "-d", "-t", "f", "-o", "-"), "stdout");
+	assert_error(PARSE("-r", "-", "-d", "-t", "f"), "stdin");
+	ck_assert_int_eq(PARSE("-r", "x", "-d", "-p", "/run/x.pid", "-o", "f"), OPTIONS_RUN);
 	ck_assert(o.daemon);
 	ck_assert_str_eq(o.pid_file, "/run/x.pid");
 }
