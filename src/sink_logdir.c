@@ -41,7 +41,9 @@ struct logfile {
 struct logdir_sink {
 	struct sink base;
 	struct logdir_config cfg;
-	struct logfile tx, rec;
+	struct logfile tx, rec, stats;
+	struct logfile *files[3];   /* those in use: tx, then record, stats */
+	size_t nfiles;
 	struct hash_key key;        /* for uids */
 	struct obuf line;           /* the event being rendered */
 	struct obuf json;           /* JSON format: the event's object */
@@ -334,14 +336,30 @@ static int logdir_record(struct sink *base, const struct tx_view *tx, bool reply
 	return put_line(s, &s->rec, reply ? tx->reply_us : tx->query_us);
 }
 
+/* Other events (stats): JSON format only, with "ts" first, in stats.log. */
+static int logdir_event(struct sink *base, const struct sink_event *ev)
+{
+	struct logdir_sink *s = (struct logdir_sink *)base;
+	struct json_enc je;
+	obuf_reset(&s->json);
+	struct emitter e = json_enc_init(&je, &s->json);
+	ev->write(&e, ev->arg);
+	obuf_reset(&s->line);
+	obuf_puts(&s->line, "{\"ts\": ");
+	json_put_usec(&s->line, ev->ts_us);
+	obuf_puts(&s->line, ", ");
+	end_json(s);
+	return put_line(s, &s->stats, ev->ts_us);
+}
+
 static size_t nfiles(const struct logdir_sink *s)
 {
-	return s->cfg.records ? 2 : 1;
+	return s->nfiles;
 }
 
 static struct logfile *file_at(struct logdir_sink *s, size_t i)
 {
-	return i == 0 ? &s->tx : &s->rec;
+	return s->files[i];
 }
 
 static int logdir_flush(struct sink *base)
@@ -425,6 +443,17 @@ static const struct sink_ops logdir_ops = {
 	.tick = logdir_tick,
 };
 
+/* JSON format: the same, and stats events too. */
+static const struct sink_ops logdir_json_ops = {
+	.tx = logdir_tx,
+	.record = logdir_record,
+	.event = logdir_event,
+	.flush = logdir_flush,
+	.close = logdir_close,
+	.reopen = logdir_reopen,
+	.tick = logdir_tick,
+};
+
 static int init_file(struct logdir_sink *s, struct logfile *f, const char *stem,
                      const struct zeek_field *fields, size_t n, char *err, size_t errlen)
 {
@@ -461,10 +490,11 @@ struct sink *sink_logdir_open(const struct logdir_config *c, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->base.ops = &logdir_ops;
+	bool stats = c->stats && c->fmt == LOGDIR_JSON;
+	s->base.ops = stats ? &logdir_json_ops : &logdir_ops;
 	s->base.name = c->dir;
 	s->cfg = *c;
-	s->tx.fd = s->rec.fd = -1;
+	s->tx.fd = s->rec.fd = s->stats.fd = -1;
 	obuf_init(&s->line);
 	obuf_init(&s->json);
 	if (hash_key_random(&s->key) < 0) {
@@ -475,15 +505,22 @@ struct sink *sink_logdir_open(const struct logdir_config *c, char *err, size_t e
 	size_t n;
 	const struct zeek_field *f = zeek_dns_tx_fields(&n);
 	int rc = init_file(s, &s->tx, "tx", f, n, err, errlen);
+	s->files[s->nfiles++] = &s->tx;
 	if (rc == 0 && c->records) {
 		f = zeek_dns_record_fields(&n);
 		rc = init_file(s, &s->rec, "record", f, n, err, errlen);
+		s->files[s->nfiles++] = &s->rec;
+	}
+	if (rc == 0 && stats) {
+		rc = init_file(s, &s->stats, "stats", NULL, 0, err, errlen);
+		s->files[s->nfiles++] = &s->stats;
 	}
 	if (rc < 0) {
-		if (s->tx.fd >= 0)
-			close(s->tx.fd);
-		obuf_free(&s->tx.buf);
-		obuf_free(&s->rec.buf);
+		for (size_t i = 0; i < s->nfiles; i++) {
+			if (s->files[i]->fd >= 0)
+				close(s->files[i]->fd);
+			obuf_free(&s->files[i]->buf);
+		}
 		obuf_free(&s->line);
 		obuf_free(&s->json);
 		free(s);

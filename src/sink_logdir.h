@@ -30,12 +30,14 @@
 enum logdir_format {
 	LOGDIR_ZEEK, /* Zeek ASCII TSV */
 	LOGDIR_JSON, /* one JSON object per line: the -t event with "ts" and "uid" */
+	/* (and other events, such as stats, with "ts", when asked for) */
 };
 
 struct logdir_config {
 	const char *dir;
 	enum logdir_format fmt;
 	bool records;                /* also record.log */
+	bool stats;                  /* JSON format: stats events to stats.log */
 	int64_t rotate_interval_us;  /* 0: none; else aligned to multiples since the epoch */
 	uint64_t rotate_size;        /* bytes; 0: none */
 	/* Run as /bin/sh -c CMD sh PATH for each rotated file; NULL: none. */

@@ -138,8 +138,14 @@ def check_formats(a, pcap):
 
     d = os.path.join(a.work, "json")
     os.makedirs(d)
-    p = gazer(["-r", pcap, "-q", "-R", "-w", d, "--log-format", "json"], a.gazer)
+    p = gazer(["-r", pcap, "-q", "-R", "-w", d, "--log-format", "json", "--stats-interval", "1"],
+              a.gazer)
     check(p.returncode == 0, "json: exit %d: %s" % (p.returncode, p.stderr))
+    # stats events (at least the one at exit) go to stats.log, with ts
+    stats = [json.loads(line) for line in open(os.path.join(d, "stats.log"), encoding="ascii")]
+    check(stats and all("ts" in st and "outputs" in st for st in stats)
+          and stats[-1]["tx_success"] + stats[-1]["tx_no_reply"] + stats[-1]["tx_no_query"] == len(tx),
+          "json: stats.log %r" % stats[-1:])
     for stem, events, ts in (("tx", tx, True), ("record", rec, False)):
         lines = open(os.path.join(d, stem + ".log"), encoding="ascii").read().split("\n")
         check(lines[-1] == "", "json %s.log: last line unterminated" % stem)
