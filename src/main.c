@@ -99,12 +99,16 @@ struct run_ctx {
 	int64_t next_stats_us;        /* monotonic; 0 = no periodic stats */
 	struct progress progress;
 	bool reported_failing[MAX_SINKS]; /* the sink's failure was logged */
+	int64_t quiet_until_us[MAX_SINKS]; /* no new failure message before (monotonic) */
 };
 
 /*
  * Stop when the reader of stdout has gone, as tcpdump does.  Say when a
- * sink that recovers (log files) starts failing, and when it recovers.
+ * sink that recovers (log files) starts failing, and when it recovers; a
+ * disk at the edge of full fails and recovers every second, so a new
+ * failure is told at most every SINK_QUIET_US.
  */
+#define SINK_QUIET_US (10 * INT64_C(1000000))
 static void check_sinks(struct run_ctx *rc)
 {
 	for (size_t i = 0; i < rc->nsinks; i++) {
@@ -113,13 +117,17 @@ static void check_sinks(struct run_ctx *rc)
 			stop_requested = 1;
 		if (s->failing == rc->reported_failing[i])
 			continue;
-		rc->reported_failing[i] = s->failing;
-		if (s->failing)
+		if (s->failing) {
+			if (rc->quiet_until_us[i] && clock_mono_us() < rc->quiet_until_us[i])
+				continue;
 			log_error("writing to %s failed: %s; lost events are counted until writing "
 			          "works again", s->name, strerror(s->last_errno));
-		else
+		} else {
 			log_error("writing to %s works again (%llu events lost so far)", s->name,
 			          (unsigned long long)s->errors);
+			rc->quiet_until_us[i] = clock_mono_us() + SINK_QUIET_US;
+		}
+		rc->reported_failing[i] = s->failing;
 	}
 }
 
