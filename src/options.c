@@ -307,7 +307,7 @@ static bool parse_user(struct options *o, const char *arg)
 }
 
 /*
- * Apply option c (long option name for messages) with value arg (NULL for
+ * Apply option c (long option name for messages) with value arg ("" for
  * a flag), from the command line or a config file.  Values are borrowed:
  * the caller keeps them alive as long as o.
  */
@@ -452,7 +452,7 @@ static enum options_result apply_line(struct options *o, char *line, char *err, 
 			snprintf(err, errlen, "%s takes no value", name);
 			return OPTIONS_ERROR;
 		}
-		return apply(o, lo->val, name, NULL, err, errlen);
+		return apply(o, lo->val, name, "", err, errlen);
 	}
 	if (!*value) {
 		snprintf(err, errlen, "%s needs a value", name);
@@ -513,7 +513,7 @@ enum options_result options_load_config(struct options *o, const char *path, cha
 		r = OPTIONS_ERROR;
 	}
 	free(line);
-	fclose(fp);
+	(void)fclose(fp); /* read only: nothing to lose */
 	return r == OPTIONS_RUN ? OPTIONS_RUN : OPTIONS_ERROR;
 }
 
@@ -557,7 +557,8 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 			return missing_argument(argv, err, errlen);
 		if (c == '?')
 			return unknown_option(argv, err, errlen);
-		enum options_result r = apply(o, c, opt_name(c, idx, sbuf), optarg, err, errlen);
+		const char *arg = optarg ? optarg : "";
+		enum options_result r = apply(o, c, opt_name(c, idx, sbuf), arg, err, errlen);
 		if (r != OPTIONS_RUN)
 			return r;
 	}
