@@ -75,6 +75,11 @@ gzpid=$(printf '%s\n' "$got" | sed -n 's/^pid=//p')
 # A missing program is an error, not a silent success.
 env -i PATH="$PATH" DNS_GAZER_BIN="$tmp/none" "$launcher" 2>/dev/null && bad "launcher succeeded without a program"
 
+# The container runs the launcher as the packages install it.
+dockerfile=$top_srcdir/Dockerfile
+grep -qx 'ENTRYPOINT \["/usr/libexec/dns-gazer/dns-gazer-env"\]' "$dockerfile" ||
+    bad "Dockerfile: ENTRYPOINT is not the launcher: $(grep ENTRYPOINT "$dockerfile")"
+
 # ---- the SysV init script, with its paths moved into $tmp and a fake
 # dns-gazer that daemonizes, writes its pid file, records its arguments and
 # the signals it gets.
