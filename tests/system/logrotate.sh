@@ -23,7 +23,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/logrotate.XXXXXX") || exit 99
 tmp=$(cd "$tmp" && pwd)
 pid=
 cleanup() {
-    exec 3>&- 2>/dev/null
+    exec 3>&-
     [ -n "$pid" ] && kill "$pid" 2>/dev/null
     rm -rf "$tmp"
 }
