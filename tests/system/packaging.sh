@@ -5,12 +5,19 @@
 # (rpmbuild --nodeps, %check skipped); both hold the files of DESIGN.md
 # section 7, and the launcher installed in them maps the environment as the
 # Docker entrypoint must.  About 2 minutes on 2 cores.
-# Skipped without dpkg-buildpackage, debhelper, lintian or rpmbuild, and in
-# the sanitizer build of make check (the plain run builds the packages).
+# Skipped without dpkg-buildpackage, debhelper, lintian or rpmbuild, in the
+# sanitizer build of make check (the plain run builds the packages), and
+# outside a git checkout.  Needs no root (Rules-Requires-Root: no).
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 if [ "${ENABLE_SANITIZERS:-no}" = yes ]; then
     echo "SKIP: sanitizer build; the packages are built by the plain make check"
+    exit 77
+fi
+# In a release tree this runs inside rpmbuild's or dpkg-buildpackage's own
+# make check: building packages there again would only be slow.
+if [ ! -e "$top_srcdir/.git" ]; then
+    echo "SKIP: not a git checkout (a release tree is already being packaged)"
     exit 77
 fi
 for tool in make dpkg-buildpackage dh lintian rpmbuild rpm dpkg-deb; do

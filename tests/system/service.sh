@@ -137,7 +137,7 @@ $me
 $tmp/etc/dns-gazer/dns-gazer.conf"
 [ "$(cat "$tmp/argv" 2>/dev/null)" = "$want" ] ||
     bad "init start: dns-gazer got: $(tr '\n' ' ' <"$tmp/argv")"
-[ -d "$tmp/log/dns-gazer" ] && [ -d "$tmp/lib/dns-gazer" ] || bad "init start: no log or state directory"
+[ -d "$tmp/log/dns-gazer" ] && [ -d "$tmp/lib/dns-gazer/buffer" ] || bad "init start: no log, state or buffer directory"
 initsh status >/dev/null || bad "init status while running: $?"
 initsh start >/dev/null 2>&1 || bad "init start when running is not a success"
 [ "$(cat "$tmp/run/dns-gazer.pid")" = "$daemon_pid" ] || bad "init start when running started another"
