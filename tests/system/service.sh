@@ -161,6 +161,15 @@ kill "$other" 2>/dev/null
 initsh bogus >/dev/null 2>&1 && bad "init accepted an unknown action"
 daemon_pid=
 
+# ---- the logrotate rules parse (tests/system/logrotate.sh runs them).
+lr=$(command -v logrotate || echo /usr/sbin/logrotate)
+if [ -x "$lr" ]; then
+    "$lr" -d -s "$tmp/lr.state" "$sysdir/dns-gazer.logrotate" >"$tmp/lr.out" 2>&1
+    grep -i 'error' "$tmp/lr.out" && bad "logrotate rejects the rules"
+    grep -q 'rotating pattern: .*/log/dns-gazer/\*\.log' "$tmp/lr.out" ||
+        bad "logrotate does not see the rules: $(cat "$tmp/lr.out")"
+fi
+
 # ---- the systemd unit
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "unit checks skipped: no systemd-analyze"
