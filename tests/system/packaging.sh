@@ -7,7 +7,9 @@
 # Docker entrypoint must.  About 2 minutes on 2 cores.
 # Skipped without dpkg-buildpackage, debhelper, lintian or rpmbuild, in the
 # sanitizer build of make check (the plain run builds the packages), and
-# outside a git checkout.  Needs no root (Rules-Requires-Root: no).
+# outside a git checkout.  Needs no root (Rules-Requires-Root: no), but
+# with DNS_GAZER_TEST_INSTALL=yes and root it also installs and purges the
+# deb on this machine.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 if [ "${ENABLE_SANITIZERS:-no}" = yes ]; then
@@ -81,6 +83,38 @@ grep -q "^ExecStart=/usr/libexec/dns-gazer/dns-gazer-env -c /etc/dns-gazer/dns-g
     "$tmp/root/lib/systemd/system/dns-gazer.service" || bad "deb unit runs something else"
 grep -q '^/var/log/dns-gazer/\*\.log {' "$tmp/root/etc/logrotate.d/dns-gazer" ||
     bad "deb logrotate file does not name /var/log/dns-gazer/*.log"
+
+# Installing and purging it for real changes the system: only when asked
+# (DNS_GAZER_TEST_INSTALL=yes, as CI does), as root, and when no dns-gazer
+# package is installed already.
+if [ "${DNS_GAZER_TEST_INSTALL:-no}" = yes ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "install check skipped: not root"
+    elif dpkg-query -W -f '${Status}' dns-gazer 2>/dev/null | grep -q installed; then
+        echo "install check skipped: a dns-gazer package is installed already"
+    else
+        echo "installing the deb"
+        if ! dpkg -i "$deb" >"$tmp/install.log" 2>&1; then
+            bad "dpkg -i: $(cat "$tmp/install.log")"
+        else
+            got=$(/usr/sbin/dns-gazer -v 2>&1)
+            case $got in *"$version"*) ;; *) bad "installed dns-gazer -v says '$got'" ;; esac
+            if command -v man >/dev/null 2>&1; then
+                man -w dns-gazer >/dev/null 2>&1 || bad "man dns-gazer finds no page"
+                man -w 5 dns-gazer.conf >/dev/null 2>&1 || bad "man 5 dns-gazer.conf finds no page"
+            fi
+            getent passwd dns-gazer >/dev/null || bad "install created no dns-gazer user"
+            [ "$(stat -c %U /var/log/dns-gazer 2>/dev/null)" = dns-gazer ] ||
+                bad "/var/log/dns-gazer is not the service user's"
+        fi
+        dpkg --purge dns-gazer >"$tmp/purge.log" 2>&1 || bad "dpkg --purge: $(cat "$tmp/purge.log")"
+        for f in /usr/sbin/dns-gazer /etc/dns-gazer /etc/default/dns-gazer /etc/init.d/dns-gazer \
+                 /etc/logrotate.d/dns-gazer /var/log/dns-gazer /var/lib/dns-gazer; do
+            [ -e "$f" ] && bad "purge left $f"
+        done
+        getent passwd dns-gazer >/dev/null && bad "purge left the dns-gazer user"
+    fi
+fi
 
 # ---- rpm
 echo "building the rpm"
