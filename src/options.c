@@ -129,7 +129,7 @@ static bool parse_uint(const char *s, unsigned long long min, unsigned long long
 	return true;
 }
 
-/* A byte count with an optional k, M or G suffix (powers of 1024). */
+/* A byte count with an optional k, M or G suffix (powers of 1024); 0 is none. */
 static bool parse_size(const char *s, uint64_t *out)
 {
 	char num[32];
@@ -147,7 +147,7 @@ static bool parse_size(const char *s, uint64_t *out)
 	if (shift)
 		num[n - 1] = '\0';
 	unsigned long long v;
-	if (!parse_uint(num, 1, (1ULL << 40) - 1, &v))
+	if (!parse_uint(num, 0, (1ULL << 40) - 1, &v))
 		return false;
 	*out = (uint64_t)v << shift;
 	return true;
@@ -381,8 +381,8 @@ static enum options_result apply(struct options *o, int c, const char *name, con
 		o->log_format_set = true;
 		break;
 	case OPT_ROTATE_INTERVAL:
-		if (!parse_uint(arg, 1, 31622400, &v))
-			return bad_value(err, errlen, name, arg, "want seconds from 1 to 31622400");
+		if (!parse_uint(arg, 0, 31622400, &v))
+			return bad_value(err, errlen, name, arg, "want seconds from 0 (never) to 31622400");
 		o->rotate_interval = (unsigned)v;
 		break;
 	case OPT_ROTATE_SIZE:

@@ -382,9 +382,13 @@ START_TEST(log_dir_options)
 	ck_assert_uint_eq(o.rotate_size, 12345);
 
 	assert_error(PARSE("-r", "x", "-w", "d", "--log-format", "csv"), "log-format");
-	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-interval", "0"), "rotate-interval");
+	/* 0 is never, as in the packaged config file's comments */
+	ck_assert_int_eq(PARSE("-r", "x", "-w", "d", "--rotate-interval", "0", "--rotate-size", "0"),
+	                 OPTIONS_RUN);
+	ck_assert_uint_eq(o.rotate_interval, 0);
+	ck_assert_uint_eq(o.rotate_size, 0);
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-interval", "31622401"), "rotate-interval");
 	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-interval", "1h"), "rotate-interval");
-	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "0"), "rotate-size");
 	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "10T"), "rotate-size");
 	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "k"), "rotate-size");
 	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "-5"), "rotate-size");
