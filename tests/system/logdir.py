@@ -113,6 +113,46 @@ def gazer(args, binary, **kw):
 
 # ---------------------------------------------------------------- checks
 
+RECORD_COLUMNS = {
+    # record.log column -> (record event key, its value when the key is absent)
+    "id.orig_h": ("client_addr", None), "id.orig_p": ("client_port", None),
+    "id.resp_h": ("server_addr", None), "id.resp_p": ("server_port", None),
+    "proto": ("proto", None), "trans_id": ("tx_id", None), "msg_type": ("msg_type", None),
+    "opcode": ("opcode", None), "rcode": ("rcode", None), "flags": ("flags", None),
+    "malformed": ("malformed", None), "section": ("section", None), "name": ("name", None),
+    "class": ("class", None), "type": ("type", None), "ttl": ("ttl", None),
+    "data": ("data", None), "cache_flush": ("cache_flush", False),
+    "unicast_response": ("unicast_response", False),
+}
+
+
+def check_record_cells(blocks, events):
+    """Every cell of record.log, decoded by its #types, against the -t
+    record event of the same position."""
+    rows = [r for _, b in blocks for r in b.records()]
+    if len(rows) != len(events):
+        return  # same() reports it
+    bad = 0
+    for r, e in zip(rows, events):
+        want = {"ts": us(e["ts"])}
+        for col, (key, absent) in RECORD_COLUMNS.items():
+            want[col] = e.get(key, absent)
+        for col in r:
+            if col.startswith("edns_"):
+                want[col] = e.get(col)
+        want["uid"] = r["uid"]
+        if set(r) != set(want):
+            fail("record.log columns %s, expected %s" % (sorted(r), sorted(want)))
+            return
+        for col in r:
+            if r[col] != want[col]:
+                bad += 1
+                if bad <= 3:
+                    fail("record.log %s %r, -t %r (%s %s)" % (col, r[col], want[col], e["name"], e["type"]))
+    if not bad:
+        print("ok: record.log: every cell of %d lines agrees with its -t event" % len(rows))
+
+
 def check_formats(a, pcap):
     d = os.path.join(a.work, "formats")
     os.makedirs(d)
@@ -129,6 +169,7 @@ def check_formats(a, pcap):
              "zeek tx.log")
         same([tsv_rec_key(r) for _, b in recb for r in b.records()], [rec_key(e) for e in rec],
              "zeek record.log")
+        check_record_cells(recb, rec)
         uids = {}
         for _, b in txb:
             for r in b.records():
