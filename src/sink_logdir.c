@@ -40,7 +40,8 @@ struct logfile {
 
 struct logdir_sink {
 	struct sink base;
-	struct logdir_config cfg;
+	struct logdir_config cfg;   /* cfg.dir points to dir */
+	char dir[PATH_MAX];         /* absolute: a daemon changes to / */
 	struct logfile tx, rec, stats;
 	struct logfile *files[3];   /* those in use: tx, then record, stats */
 	size_t nfiles;
@@ -494,6 +495,12 @@ struct sink *sink_logdir_open(const struct logdir_config *c, char *err, size_t e
 	s->base.ops = stats ? &logdir_json_ops : &logdir_ops;
 	s->base.name = c->dir;
 	s->cfg = *c;
+	if (!realpath(c->dir, s->dir)) {
+		snprintf(err, errlen, "log directory %s: %s", c->dir, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	s->cfg.dir = s->dir;
 	s->tx.fd = s->rec.fd = s->stats.fd = -1;
 	obuf_init(&s->line);
 	obuf_init(&s->json);
