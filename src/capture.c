@@ -4,6 +4,8 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
@@ -18,6 +20,10 @@
 struct capture {
 	pcap_t *p;
 	bool live;
+	bool pipe;      /* a file that is not a regular file: read through pipe_read() */
+	int fd;         /* pipe: the descriptor */
+	void (*idle_cb)(void *ctx);
+	const volatile sig_atomic_t *stop;
 	int linktype;
 	/* for the pcap callback */
 	capture_cb cb;
@@ -26,13 +32,8 @@ struct capture {
 	int timeout_ms; /* live: how often timers run when idle */
 };
 
-static struct capture *wrap(pcap_t *p, bool live, bool nano)
+static struct capture *wrap(struct capture *c, pcap_t *p, bool live, bool nano)
 {
-	struct capture *c = calloc(1, sizeof(*c));
-	if (!c) {
-		pcap_close(p);
-		return NULL;
-	}
 	c->p = p;
 	c->live = live;
 	c->nano = nano;
@@ -40,35 +41,104 @@ static struct capture *wrap(pcap_t *p, bool live, bool nano)
 	return c;
 }
 
+/*
+ * Reading a pipe (-r -, a FIFO): wait for data with poll(), so that while
+ * the writer is idle the idle callback still runs (flushes, statistics,
+ * SIGHUP) and a stop signal ends the read.  Returning 0 ends the file.
+ */
+static ssize_t pipe_read(void *cookie, char *buf, size_t size)
+{
+	struct capture *c = cookie;
+	for (;;) {
+		if (c->stop && *c->stop)
+			return 0;
+		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+		int r = poll(&pfd, 1, c->timeout_ms);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r <= 0) {
+			/* idle, or a signal: let the caller act on it */
+			if (c->idle_cb)
+				c->idle_cb(c->ctx);
+			continue;
+		}
+		ssize_t n = read(c->fd, buf, size);
+		if (n >= 0 || errno != EINTR)
+			return n;
+	}
+}
+
+static int pipe_close(void *cookie)
+{
+	struct capture *c = cookie;
+	return c->fd > STDERR_FILENO ? close(c->fd) : 0;
+}
+
+/* The stream libpcap reads: stdio for a regular file, else through pipe_read(). */
+static FILE *open_stream(struct capture *c, const char *path, char *why, size_t len)
+{
+	bool std_in = strcmp(path, "-") == 0;
+	int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, len, "%s", strerror(errno));
+		if (fd > STDERR_FILENO)
+			close(fd);
+		return NULL;
+	}
+	FILE *fp;
+	if (S_ISREG(st.st_mode)) {
+		fp = std_in ? stdin : fdopen(fd, "rb");
+	} else {
+		static const cookie_io_functions_t io = {.read = pipe_read, .close = pipe_close};
+		c->pipe = true;
+		c->fd = fd;
+		c->timeout_ms = 100;
+		fp = fopencookie(c, "rb", io);
+		if (fp) /* fewer polls: one per 64 KiB while data flows */
+			setvbuf(fp, NULL, _IOFBF, 64 * 1024);
+	}
+	if (!fp) {
+		snprintf(why, len, "%s", strerror(errno));
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	return fp;
+}
+
 struct capture *capture_open_file(const char *path, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	FILE *fp = open_stream(c, path, perr, sizeof(perr));
+	if (!fp) {
+		snprintf(err, errlen, "cannot read %s: %s", name, perr);
+		free(c);
+		return NULL;
+	}
 	pcap_t *p;
 	bool nano = false;
 #ifdef HAVE_PCAP_OPEN_OFFLINE_WITH_TSTAMP_PRECISION
 	/* Ask for nanoseconds so pcapng/nanosecond files are not rounded twice. */
-	if (strcmp(path, "-") == 0)
-		p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, perr);
-	else
-		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
 	nano = true;
 #else
-	p = strcmp(path, "-") == 0 ? pcap_fopen_offline(stdin, perr) : pcap_open_offline(path, perr);
+	p = pcap_fopen_offline(fp, perr);
 #endif
 	if (!p) {
-		/* libpcap may already have put the path in front of its message */
-		const char *why = perr;
-		size_t n = strlen(path);
-		if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
-			why += n + 2;
-		snprintf(err, errlen, "cannot read %s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
-		         why);
+		/* pcap_fopen_offline leaves the stream to the caller on failure */
+		if (fp != stdin)
+			fclose(fp);
+		snprintf(err, errlen, "cannot read %s: %s", name, perr);
+		free(c);
 		return NULL;
 	}
-	struct capture *c = wrap(p, false, nano);
-	if (!c)
-		snprintf(err, errlen, "out of memory");
-	return c;
+	return wrap(c, p, false, nano);
 }
 
 static void live_error(const char *iface, pcap_t *p, int rc, char *err, size_t errlen)
@@ -108,12 +178,14 @@ struct capture *capture_open_live(const char *iface, const struct capture_live_o
 		pcap_close(p);
 		return NULL;
 	}
-	struct capture *c = wrap(p, true, false);
-	if (!c)
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c) {
 		snprintf(err, errlen, "out of memory");
-	else
-		c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 100;
-	return c;
+		pcap_close(p);
+		return NULL;
+	}
+	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 100;
+	return wrap(c, p, true, false);
 }
 
 int capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
@@ -188,6 +260,8 @@ int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), vo
 {
 	c->cb = cb;
 	c->ctx = ctx;
+	c->idle_cb = idle_cb;
+	c->stop = stop;
 	if (c->live)
 		return run_live(c, idle_cb, ctx, stop, err, errlen);
 	while (!*stop) {
@@ -197,7 +271,7 @@ int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), vo
 		if (n == PCAP_ERROR_BREAK)
 			return 1;
 		if (n < 0 && *stop)
-			return 1; /* a stop signal interrupted a read from a pipe */
+			return 1; /* a stop ended a pipe in the middle of a record */
 		if (n < 0) {
 			snprintf(err, errlen, "reading failed: %s", pcap_geterr(c->p));
 			return -1;

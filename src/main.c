@@ -59,14 +59,13 @@ static void install_signals(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	/* A stop interrupts a read from an idle pipe (-r -), which would
-	 * otherwise wait for data forever; outputs retry interrupted writes. */
+	/* Interrupted reads and writes resume; the waits of a live capture or
+	 * a pipe are poll()s, which return at once (poll is never restarted),
+	 * so every signal is acted on without waiting for a packet. */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* Other signals resume the read; the live capture's poll() still
-	 * returns at once (poll is never restarted). */
-	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
 	/* logrotate moved the log files (-w): reopen them.  Never the default
@@ -247,12 +246,20 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 	}
 }
 
+/*
+ * No packet for a while, or a signal.  Live, the clock is the wall clock:
+ * queries time out and logs rotate on it.  Reading a pipe, time stays
+ * packet time (an old capture may be piped in), and only the flushes,
+ * statistics and signals are due.
+ */
 static void on_idle(void *ctx)
 {
 	struct run_ctx *rc = ctx;
-	int64_t now = clock_wall_us();
-	gazer_tick(rc->gazer, now);
-	tick_sinks(rc, now);
+	if (rc->stats->live) {
+		int64_t now = clock_wall_us();
+		gazer_tick(rc->gazer, now);
+		tick_sinks(rc, now);
+	}
 	check_sinks(rc);
 	check_signals(rc);
 	on_clock(rc);

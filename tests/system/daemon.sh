@@ -140,25 +140,46 @@ else
 fi
 
 # ---------------------------------------------------------------- --stats-interval
+# Reading a pipe whose writer is idle, the periodic work still runs: stats
+# events every second, and the events so far flushed for a reader.
 mkfifo "$tmp/in2"
 "$DNS_GAZER" -r "$tmp/in2" -t "$tmp/s.out" --stats-interval 1 -q &
 gpid=$!
 pids="$pids $gpid"
 exec 3>"$tmp/in2"
 cat "$pcap" >&3
-sleep 1.2
-# the clock is looked at between frames (and every 1024 frames): feed some
+if wait_for 'grep -q "dns-gazer.dns.tx" "$tmp/s.out"' 3; then
+    ok "idle pipe: the transaction is flushed to the output while the input stays open"
+else
+    bad "idle pipe: nothing flushed"
+fi
+sleep 2.2
 for i in 1 2 3 4 5 6 7 8 9 10; do tail -c +25 "$pcap" >&3; done
-sleep 1.2
 exec 3>&-
 wait $gpid
 n=$(grep -c '	dns-gazer.stats	{' "$tmp/s.out")
-if [ "$n" -ge 1 ] && grep '	dns-gazer.stats	' "$tmp/s.out" | tail -1 |
+if [ "$n" -ge 3 ] && grep '	dns-gazer.stats	' "$tmp/s.out" | tail -1 |
    grep -q '"tx_success": 11' && grep -q '"outputs": \[{"events": ' "$tmp/s.out"; then
-    ok "--stats-interval: $n stats events, the last with the final counts"
+    ok "--stats-interval: $n stats events while the pipe was idle, the last with the final counts"
 else
     bad "--stats-interval: $(grep stats "$tmp/s.out")"
 fi
+
+# SIGTERM while the pipe is idle ends the run at once, logging what waits.
+mkfifo "$tmp/in6"
+"$DNS_GAZER" -r "$tmp/in6" -t "$tmp/t6.out" -q &
+tpid=$!
+pids="$pids $tpid"
+exec 3>"$tmp/in6"
+head -c $first "$pcap" >&3
+sleep 0.3
+kill -TERM $tpid
+if wait_for '! kill -0 $tpid 2>/dev/null' 3 && grep -q '"status": "no_reply"' "$tmp/t6.out"; then
+    ok "SIGTERM on an idle pipe: exit at once, the waiting query logged"
+else
+    bad "SIGTERM on an idle pipe"
+fi
+exec 3>&-
 
 # ---------------------------------------------------------------- -u
 if [ "$(id -u)" -ne 0 ]; then
