@@ -97,6 +97,92 @@ static uint8_t lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* Read the escape after a backslash at text[*i]; -1 if it is bad. */
+static int read_escape(const char *text, size_t len, size_t *i)
+{
+	if (*i >= len)
+		return -1;
+	unsigned char c = (unsigned char)text[*i];
+	if (c < '0' || c > '9') {
+		if (c < 0x21 || c > 0x7E)
+			return -1;
+		(*i)++;
+		return c;
+	}
+	if (len - *i < 3)
+		return -1;
+	int v = 0;
+	for (int k = 0; k < 3; k++) {
+		unsigned char d = (unsigned char)text[*i + (size_t)k];
+		if (d < '0' || d > '9')
+			return -1;
+		v = v * 10 + (d - '0');
+	}
+	*i += 3;
+	return v <= 255 ? v : -1;
+}
+
+const char *dns_name_from_text(const char *text, size_t len, uint8_t out[DNS_NAME_MAXWIRE],
+                               size_t *outlen)
+{
+	if (len == 1 && text[0] == '.') {
+		out[0] = 0;
+		*outlen = 1;
+		return NULL;
+	}
+	if (len == 0)
+		return "empty name";
+	size_t o = 0;     /* next byte of out */
+	size_t lab = 0;   /* where the current label's length octet is */
+	out[0] = 0;
+	o = 1;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i++];
+		if (c == '.') {
+			if (o - lab - 1 == 0)
+				return "empty label";
+			out[lab] = (uint8_t)(o - lab - 1);
+			if (i == len)
+				break; /* the trailing dot */
+			if (o + 2 > DNS_NAME_MAXWIRE)
+				return "name longer than 255 octets";
+			lab = o++;
+			continue;
+		}
+		int v = c;
+		if (c == '\\') {
+			v = read_escape(text, len, &i);
+			if (v < 0)
+				return "bad escape (want \\DDD with DDD <= 255, or \\X)";
+		} else if (c < 0x21 || c > 0x7E) {
+			return "character outside printable ASCII (write IDNs as xn--)";
+		}
+		if (o - lab - 1 == 63)
+			return "label longer than 63 octets";
+		/* room for this octet and the root label */
+		if (o + 2 > DNS_NAME_MAXWIRE)
+			return "name longer than 255 octets";
+		out[o++] = (uint8_t)v;
+	}
+	if (text[len - 1] != '.') {
+		if (o - lab - 1 == 0)
+			return "empty label";
+		out[lab] = (uint8_t)(o - lab - 1);
+	}
+	out[o++] = 0;
+	*outlen = o;
+	return NULL;
+}
+
+void dns_name_lower(uint8_t *wire, size_t wlen)
+{
+	/* Length octets are < 64, so lowering them is harmless. */
+	for (size_t i = 0; i < wlen; i++)
+		if (wire[i] >= 'A' && wire[i] <= 'Z')
+			wire[i] = (uint8_t)(wire[i] + 32);
+}
+
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	if (alen != blen)

@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "gazer.h"
+#include "ioc.h"
 #include "log.h"
 #include "options.h"
 #include "sink_stream.h"
@@ -24,6 +25,7 @@
 /* Set by signal handlers, acted on by the main loop. */
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
+static volatile sig_atomic_t ioc_reload_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -35,6 +37,12 @@ static void on_stats_signal(int sig)
 {
 	(void)sig;
 	stats_requested = 1;
+}
+
+static void on_hup_signal(int sig)
+{
+	(void)sig;
+	ioc_reload_requested = 1;
 }
 
 static void install_signals(void)
@@ -50,10 +58,11 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
-	/* Log files to reopen come with the log directory sink; until then a
-	 * logrotate HUP must not kill the sensor and lose pending queries. */
-	sa.sa_handler = SIG_IGN;
+	/* HUP reloads the --ioc lists (a logrotate HUP must not kill the
+	 * sensor and lose pending queries). */
+	sa.sa_handler = on_hup_signal;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
 	/* A closed pipe shows up as EPIPE on write, handled in on_frame(). */
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -64,7 +73,46 @@ struct run_ctx {
 	struct sink *const *sinks;
 	size_t nsinks;
 	const struct stats *stats;
+	const struct options *opts;
+	struct ioc_set *ioc; /* the lists in force; NULL without --ioc */
 };
+
+/*
+ * Load every --ioc file into a new set.  NULL after one error line (what
+ * adds to the message, e.g. that the old lists stay).
+ */
+static struct ioc_set *load_ioc(const struct options *o, const char *what)
+{
+	char err[768];
+	struct ioc_set *s = ioc_set_new();
+	if (!s) {
+		log_error("cannot load indicators: out of memory or no random source%s", what);
+		return NULL;
+	}
+	for (size_t i = 0; i < o->nioc; i++) {
+		if (ioc_set_add_file(s, o->ioc_files[i], err, sizeof(err)) < 0) {
+			log_error("%s%s", err, what);
+			ioc_set_free(s);
+			return NULL;
+		}
+	}
+	log_info("%zu indicators from %zu file%s", ioc_set_count(s), o->nioc, o->nioc > 1 ? "s" : "");
+	return s;
+}
+
+/* SIGHUP: load the lists anew, and swap them in only if all loaded. */
+static void reload_ioc(struct run_ctx *rc)
+{
+	ioc_reload_requested = 0;
+	if (!rc->ioc)
+		return;
+	struct ioc_set *s = load_ioc(rc->opts, " (not reloaded: the old lists stay)");
+	if (!s)
+		return;
+	gazer_set_ioc(rc->gazer, s);
+	ioc_set_free(rc->ioc);
+	rc->ioc = s;
+}
 
 /* Stop when the reader of stdout has gone, as tcpdump does. */
 static void check_sinks(const struct run_ctx *rc)
@@ -74,8 +122,10 @@ static void check_sinks(const struct run_ctx *rc)
 			stop_requested = 1;
 }
 
-static void check_signals(const struct run_ctx *rc)
+static void check_signals(struct run_ctx *rc)
 {
+	if (ioc_reload_requested)
+		reload_ioc(rc);
 	if (stats_requested) {
 		stats_requested = 0;
 		gazer_sync_stats(rc->gazer);
@@ -87,6 +137,8 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
                      size_t wirelen)
 {
 	struct run_ctx *rc = ctx;
+	if (ioc_reload_requested) /* before this frame, so it meets the new lists */
+		reload_ioc(rc);
 	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
 	check_sinks(rc);
 	check_signals(rc);
@@ -195,6 +247,8 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 			log_error("%s", err);
 			return -1;
 		}
+		/* Local files get every event: --alerts-only is for the fluentd
+		 * sink, which sets s->alerts_only = o->alerts_only when opened. */
 		sinks[(*n)++] = s;
 	}
 	return 0;
@@ -259,18 +313,27 @@ int main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	struct gazer_config cfg = {.timeout_us = (int64_t)o.timeout_sec * 1000000,
 	                           .max_pending = o.max_pending, .records = o.records,
-	                           .ports = o.ports, .nports = o.nports};
-	struct gazer *g = gazer_new(&cfg, sinks, nsinks, &st);
-	if (!g) {
-		log_error("cannot start: out of memory or no random source");
+	                           .ports = o.ports, .nports = o.nports, .alert_tag = tags.alert};
+	struct ioc_set *ioc = NULL;
+	if (o.nioc && !(ioc = load_ioc(&o, ""))) {
 		close_sinks(sinks, nsinks);
 		return 1;
 	}
+	struct gazer *g = gazer_new(&cfg, sinks, nsinks, &st);
+	if (!g) {
+		log_error("cannot start: out of memory or no random source");
+		ioc_set_free(ioc);
+		close_sinks(sinks, nsinks);
+		return 1;
+	}
+	gazer_set_ioc(g, ioc);
 	install_signals();
-	struct run_ctx ctx = {.gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = &st};
+	struct run_ctx ctx = {.gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = &st,
+	                      .opts = &o, .ioc = ioc};
 	int rc = run_inputs(&o, &ctx, &st);
 	gazer_drain(g);
 	gazer_free(g);
+	ioc_set_free(ctx.ioc);
 	if (close_sinks(sinks, nsinks))
 		rc = 1;
 	if (rc == 0 && !o.quiet)

@@ -19,6 +19,8 @@ enum {
 	OPT_SNAPLEN,
 	OPT_BUFFER_SIZE,
 	OPT_NO_PROMISC,
+	OPT_IOC,
+	OPT_ALERTS_ONLY,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +38,8 @@ static const struct option long_opts[] = {
 	{"snaplen", required_argument, NULL, OPT_SNAPLEN},
 	{"buffer-size", required_argument, NULL, OPT_BUFFER_SIZE},
 	{"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
+	{"ioc", required_argument, NULL, OPT_IOC},
+	{"alerts-only", no_argument, NULL, OPT_ALERTS_ONLY},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -60,6 +64,11 @@ static const char usage[] =
     "  -o, --msgpack FILE      msgpack [tag, time, record] arrays to FILE (- = stdout)\n"
     "  -R, --records           also emit one record event per resource record\n"
     "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
+    "\n"
+    "indicators of compromise:\n"
+    "      --ioc FILE          alert on the domains and addresses in FILE; may repeat\n"
+    "                          (reloaded on SIGHUP)\n"
+    "      --alerts-only       send only alert events to fluentd\n"
     "\n"
     "pairing:\n"
     "      --timeout SECONDS   log a query as no_reply after this (default 60)\n"
@@ -172,6 +181,10 @@ static enum options_result check_combination(const struct options *o, char *err,
 		snprintf(err, errlen, "-r - (stdin) can be given only once");
 		return OPTIONS_ERROR;
 	}
+	if (o->alerts_only && o->nioc == 0) {
+		snprintf(err, errlen, "--alerts-only needs --ioc: without indicators there are no alerts");
+		return OPTIONS_ERROR;
+	}
 	if (o->text_path && o->msgpack_path && strcmp(o->text_path, "-") == 0 &&
 	    strcmp(o->msgpack_path, "-") == 0) {
 		snprintf(err, errlen, "-t - and -o - cannot both write to stdout");
@@ -243,6 +256,14 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 			o->buffer_size = (int)v;
 			break;
 		case OPT_NO_PROMISC: o->no_promisc = true; break;
+		case OPT_IOC:
+			if (o->nioc == OPT_MAX_IOC) {
+				snprintf(err, errlen, "too many --ioc files (at most %d)", OPT_MAX_IOC);
+				return OPTIONS_ERROR;
+			}
+			o->ioc_files[o->nioc++] = optarg;
+			break;
+		case OPT_ALERTS_ONLY: o->alerts_only = true; break;
 		case ':': return missing_argument(argv, err, errlen);
 		default: return unknown_option(argv, err, errlen);
 		}

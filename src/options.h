@@ -13,6 +13,7 @@
 
 #define OPT_MAX_FILES 256
 #define OPT_MAX_PORTS 32
+#define OPT_MAX_IOC 64
 
 struct options {
 	const char *files[OPT_MAX_FILES]; /* -r, in order */
@@ -31,6 +32,13 @@ struct options {
 	int snaplen;                      /* --snaplen */
 	int buffer_size;                  /* --buffer-size (bytes) */
 	bool no_promisc;                  /* --no-promisc */
+	const char *ioc_files[OPT_MAX_IOC]; /* --ioc, in order */
+	size_t nioc;
+	/*
+	 * --alerts-only: the sinks that forward over a network (fluentd) get
+	 * only alert events; whoever opens such a sink sets its alerts_only.
+	 */
+	bool alerts_only;
 };
 
 enum options_result {

@@ -87,4 +87,8 @@ void stats_write(const struct stats *s, FILE *fp)
 		line(fp, "tx", "evicted", s->evicted);
 	if (s->duplicate_queries)
 		line(fp, "tx", "duplicate_queries", s->duplicate_queries);
+	if (s->ioc_tx || s->ioc_alerts) {
+		line(fp, "ioc", "tx", s->ioc_tx);
+		line(fp, "ioc", "alerts", s->ioc_alerts);
+	}
 }
