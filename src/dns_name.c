@@ -122,6 +122,56 @@ static int read_escape(const char *text, size_t len, size_t *i)
 	return v <= 255 ? v : -1;
 }
 
+/* Octets as they may appear in presentation form: plain, '.', '\\', other. */
+enum { CH_PLAIN, CH_DOT, CH_ESC, CH_BAD };
+
+static uint8_t char_class(unsigned char c)
+{
+	if (c == '.')
+		return CH_DOT;
+	if (c == '\\')
+		return CH_ESC;
+	return (c < 0x21 || c > 0x7E) ? CH_BAD : CH_PLAIN;
+}
+
+/*
+ * Parse one label at text[*i] into out[o..); returns the octets written,
+ * or -1 with *why set.  Stops before the '.' that ends it.
+ */
+static int parse_label(const char *text, size_t len, size_t *i, uint8_t *out, size_t room,
+                       const char **why)
+{
+	size_t n = 0;
+	while (*i < len) {
+		unsigned char c = (unsigned char)text[*i];
+		uint8_t k = char_class(c);
+		int v = c;
+		if (k == CH_DOT)
+			break;
+		(*i)++;
+		if (k == CH_ESC && (v = read_escape(text, len, i)) < 0) {
+			*why = "bad escape (want \\DDD with DDD <= 255, or \\X)";
+			return -1;
+		}
+		if (k == CH_BAD) {
+			*why = "character outside printable ASCII (write IDNs as xn--)";
+			return -1;
+		}
+		if (n == 63) {
+			*why = "label longer than 63 octets";
+			return -1;
+		}
+		if (n == room) {
+			*why = "name longer than 255 octets";
+			return -1;
+		}
+		out[n++] = (uint8_t)v;
+	}
+	if (n == 0)
+		*why = "empty label";
+	return n ? (int)n : -1;
+}
+
 const char *dns_name_from_text(const char *text, size_t len, uint8_t out[DNS_NAME_MAXWIRE],
                                size_t *outlen)
 {
@@ -132,55 +182,42 @@ const char *dns_name_from_text(const char *text, size_t len, uint8_t out[DNS_NAM
 	}
 	if (len == 0)
 		return "empty name";
-	size_t o = 0;     /* next byte of out */
-	size_t lab = 0;   /* where the current label's length octet is */
-	out[0] = 0;
-	o = 1;
-	size_t i = 0;
+	size_t o = 0, i = 0;
+	const char *why = NULL;
 	while (i < len) {
-		unsigned char c = (unsigned char)text[i++];
-		if (c == '.') {
-			if (o - lab - 1 == 0)
-				return "empty label";
-			out[lab] = (uint8_t)(o - lab - 1);
-			if (i == len)
-				break; /* the trailing dot */
-			if (o + 2 > DNS_NAME_MAXWIRE)
-				return "name longer than 255 octets";
-			lab = o++;
-			continue;
-		}
-		int v = c;
-		if (c == '\\') {
-			v = read_escape(text, len, &i);
-			if (v < 0)
-				return "bad escape (want \\DDD with DDD <= 255, or \\X)";
-		} else if (c < 0x21 || c > 0x7E) {
-			return "character outside printable ASCII (write IDNs as xn--)";
-		}
-		if (o - lab - 1 == 63)
-			return "label longer than 63 octets";
-		/* room for this octet and the root label */
-		if (o + 2 > DNS_NAME_MAXWIRE)
+		/* room for the length octet, one octet, and the root label after */
+		if (o + 3 > DNS_NAME_MAXWIRE)
 			return "name longer than 255 octets";
-		out[o++] = (uint8_t)v;
-	}
-	if (text[len - 1] != '.') {
-		if (o - lab - 1 == 0)
-			return "empty label";
-		out[lab] = (uint8_t)(o - lab - 1);
+		int n = parse_label(text, len, &i, out + o + 1, DNS_NAME_MAXWIRE - o - 2, &why);
+		if (n < 0)
+			return why;
+		out[o] = (uint8_t)n;
+		o += 1 + (size_t)n;
+		i++; /* the '.' (or past the end) */
 	}
 	out[o++] = 0;
 	*outlen = o;
 	return NULL;
 }
 
+/* ASCII lower case of every octet. */
+static const uint8_t lower_tab[256] = {
+#define L1(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define L4(c) L1(c), L1((c) + 1), L1((c) + 2), L1((c) + 3)
+#define L16(c) L4(c), L4((c) + 4), L4((c) + 8), L4((c) + 12)
+#define L64(c) L16(c), L16((c) + 16), L16((c) + 32), L16((c) + 48)
+	L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L4
+#undef L1
+};
+
 void dns_name_lower(uint8_t *wire, size_t wlen)
 {
 	/* Length octets are < 64, so lowering them is harmless. */
 	for (size_t i = 0; i < wlen; i++)
-		if (wire[i] >= 'A' && wire[i] <= 'Z')
-			wire[i] = (uint8_t)(wire[i] + 32);
+		wire[i] = lower_tab[wire[i]];
 }
 
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)

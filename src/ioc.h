@@ -16,7 +16,7 @@
  * spelling of a name (case, escapes) hides it.  When an indicator appears
  * twice, the first label wins.
  *
- * Storage: one open-addressing table keyed with a random SipHash key.  A
+ * Storage: one open-addressing table with a randomly seeded hash.  A
  * name's key is its wire form; the hash of a name is built label by label
  * from the right, so the hashes of all its suffixes come from one pass
  * and a lookup costs one probe per label.  Address keys are the family,
