@@ -145,11 +145,11 @@ static int parse_label(const char *text, size_t len, size_t *i, uint8_t *out, si
 	while (*i < len) {
 		unsigned char c = (unsigned char)text[*i];
 		uint8_t k = char_class(c);
-		int v = c;
 		if (k == CH_DOT)
 			break;
 		(*i)++;
-		if (k == CH_ESC && (v = read_escape(text, len, i)) < 0) {
+		int v = k == CH_ESC ? read_escape(text, len, i) : c;
+		if (v < 0) {
 			*why = "bad escape (want \\DDD with DDD <= 255, or \\X)";
 			return -1;
 		}

@@ -258,15 +258,14 @@ int64_t alert_view_time(const struct alert_view *av)
 	return av->hit->reply ? av->tx->reply_us : av->tx->query_us;
 }
 
-void event_alert(const struct emitter *e, const void *arg)
+void event_alert(const struct emitter *e, const void *view)
 {
-	const struct alert_view *av = arg;
+	const struct alert_view *av = view;
 	const struct tx_view *tx = av->tx;
 	const struct ioc_hit *x = av->hit;
 	/* the question the client asked: the query's, else the reply's copy */
 	const struct dns_msg *m = tx->query ? tx->query : tx->reply;
 	const struct dns_rr *q = m->nrr && m->rr[0].section == DNS_SEC_QUESTION ? &m->rr[0] : NULL;
-	char tbuf[16];
 	size_t n = 11 + (x->label != NULL) + (q ? 2 : 0);
 
 	e->ops->map_begin(e->ctx, n);
@@ -279,6 +278,7 @@ void event_alert(const struct emitter *e, const void *arg)
 	put_str(e, "msg_type", x->reply ? "reply" : "query");
 	put_str(e, "proto", proto_str(tx->proto));
 	if (q) {
+		char tbuf[16];
 		put_str(e, "qtype", dns_type_str(q->type, tbuf));
 		put_str(e, "query", q->name);
 	}

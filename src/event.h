@@ -61,11 +61,11 @@ struct alert_view {
 };
 
 /*
- * Write the alert event (one flat map) for av, a const struct alert_view *
- * (the signature of struct sink_event's write).  Its time is that of the
- * message where the indicator matched.
+ * Write the alert event (one flat map) for view, a const struct
+ * alert_view * (the signature of struct sink_event's write).  Its time is
+ * that of the message where the indicator matched.
  */
-void event_alert(const struct emitter *e, const void *av);
+void event_alert(const struct emitter *e, const void *view);
 
 /* The time an alert is filed under. */
 int64_t alert_view_time(const struct alert_view *av);

@@ -161,6 +161,18 @@ static void name_hashes(const struct ioc_set *s, const uint8_t *w, const uint8_t
 	}
 }
 
+/* Hash of a whole lower-case wire name, as name_hashes() gives it. */
+static uint64_t name_hash(const struct ioc_set *s, const uint8_t *w, size_t wlen)
+{
+	uint8_t off[MAX_LABELS];
+	uint64_t h[MAX_LABELS];
+	int n = name_labels(w, wlen, off);
+	if (n <= 0)
+		return 0; /* the root or a bad name: never stored */
+	name_hashes(s, w, off, n, h);
+	return h[0];
+}
+
 /* The slot holding key[0..n) with hash h, or NULL. */
 static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const uint8_t *key,
                                    size_t n)
@@ -250,11 +262,7 @@ static int resize_table(struct ioc_set *s, size_t n)
 		if (k[1] == KEY_V4 || k[1] == KEY_V6) {
 			h = bytes_hash(s, 0, k + 1, k[0]);
 		} else {
-			uint8_t off[MAX_LABELS];
-			uint64_t hs[MAX_LABELS];
-			int nl = name_labels(k + 1, k[0], off);
-			name_hashes(s, k + 1, off, nl, hs);
-			h = hs[0];
+			h = name_hash(s, k + 1, k[0]);
 		}
 		size_t j = (size_t)h & (n - 1);
 		while (t[j].tag)
@@ -432,8 +440,7 @@ static const char *add_name(struct ioc_set *s, const char *t, size_t n, uint32_t
 	}
 	if (memchr(t, '/', n))
 		return "'/' in a domain (a URL is not an indicator; escape it as \\/)";
-	uint8_t w[DNS_NAME_MAXWIRE], off[MAX_LABELS];
-	uint64_t h[MAX_LABELS];
+	uint8_t w[DNS_NAME_MAXWIRE];
 	size_t wlen;
 	const char *why = dns_name_from_text(t, n, w, &wlen);
 	if (why)
@@ -441,9 +448,7 @@ static const char *add_name(struct ioc_set *s, const char *t, size_t n, uint32_t
 	if (wlen == 1)
 		return "the root would match every name";
 	dns_name_lower(w, wlen);
-	int nl = name_labels(w, wlen, off);
-	name_hashes(s, w, off, nl, h);
-	if (insert(s, h[0], w, wlen, kind, label) < 0)
+	if (insert(s, name_hash(s, w, wlen), w, wlen, kind, label) < 0)
 		return "out of memory";
 	s->has_names = true;
 	return NULL;
@@ -599,7 +604,7 @@ int ioc_set_add_file(struct ioc_set *s, const char *path, char *err, size_t errl
 		rc = -1;
 	}
 	free(line);
-	fclose(fp);
+	(void)fclose(fp); /* read only: nothing to lose */
 	return rc;
 }
 
