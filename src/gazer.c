@@ -41,6 +41,8 @@ struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sink
 	if (!g)
 		return NULL;
 	g->cfg = *cfg;
+	if (!g->cfg.alert_tag)
+		g->cfg.alert_tag = "dns-gazer.dns.alert";
 	g->sinks = sinks;
 	g->nsinks = nsinks;
 	g->stats = stats;

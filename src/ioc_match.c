@@ -63,26 +63,37 @@ static uint32_t name_start(const uint8_t *msg, size_t len, size_t pos)
 	return (uint32_t)pos;
 }
 
-static bool seen_before(struct seen *s, uint32_t start)
+static bool seen_before(const struct seen *s, uint32_t start)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->pos[i] == start)
 			return true;
+	return false;
+}
+
+static void remember(struct seen *s, uint32_t start)
+{
 	if (s->n < sizeof(s->pos) / sizeof(s->pos[0]))
 		s->pos[s->n++] = start;
-	return false;
 }
 
 /* Match the name at pos of the message cut at len (the end of its rdata). */
 static void match_name_at(struct ioc_hits *h, const struct dns_msg *m, size_t len, size_t pos,
                           struct seen *seen, const char *where, bool reply)
 {
-	if (pos >= len || seen_before(seen, name_start(m->wire, len, pos)))
+	if (pos >= len)
+		return;
+	uint32_t start = name_start(m->wire, len, pos);
+	if (seen_before(seen, start))
 		return;
 	uint8_t wire[DNS_NAME_MAXWIRE];
 	size_t wlen;
 	struct ioc_ref ref;
-	if (dns_name_unpack(m->wire, len, &pos, wire, &wlen) != DNS_NAME_OK || wlen < 2)
+	/* remembered only once read whole: cut at an rdata's end it may not be */
+	if (dns_name_unpack(m->wire, len, &pos, wire, &wlen) != DNS_NAME_OK)
+		return;
+	remember(seen, start);
+	if (wlen < 2)
 		return;
 	if (!ioc_lookup_name(h->set, wire, wlen, &ref))
 		return;
@@ -147,7 +158,7 @@ void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool
 		unsigned sec = (unsigned)rr->section & 3u;
 		if (skip_question && i == 0 && sec == DNS_SEC_QUESTION) {
 			/* matched in the query: the names that point to it need no look-up */
-			seen_before(&seen, name_start(m->wire, m->wire_len, rr->name_off));
+			remember(&seen, name_start(m->wire, m->wire_len, rr->name_off));
 			continue;
 		}
 		if (names)
