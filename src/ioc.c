@@ -19,6 +19,7 @@
 #define KEY_V6 0xF6
 #define LABEL_MAX 200
 #define MAX_LABELS 128 /* labels in a 255-octet name */
+#define FILTER_SLOTS_PER_BLOCK 128 /* 512 filter bits per 128 table slots */
 
 /*
  * One table slot.  tag is 32 bits of the key's hash with the low bit set
@@ -43,6 +44,15 @@ struct ioc_set {
 	size_t nlabels, labels_cap;
 	uint32_t *label_idx; /* open addressing: index + 1, 0 empty */
 	size_t nlabel_idx;
+	/*
+	 * A blocked Bloom filter in front of the table: 64-byte blocks, two
+	 * bits per key, 4 bits per slot (8 or more per key: about 5 % false
+	 * positives).  It stays in cache where the table
+	 * (32 MiB for a million names) does not, so most look-ups of names
+	 * that are not listed end without touching the table.
+	 */
+	uint64_t *filter;
+	size_t nblock; /* a power of two */
 	size_t count;
 	bool has_names;
 	/* prefix lengths present, longest first, per family */
@@ -57,9 +67,11 @@ struct ioc_set *ioc_set_new(void)
 		return NULL;
 	s->nslot = 1024;
 	s->slot = calloc(s->nslot, sizeof(*s->slot));
+	s->nblock = s->nslot / FILTER_SLOTS_PER_BLOCK;
+	s->filter = calloc(s->nblock * 8, sizeof(*s->filter));
 	s->nlabel_idx = 64;
 	s->label_idx = calloc(s->nlabel_idx, sizeof(*s->label_idx));
-	if (!s->slot || !s->label_idx || hash_key_random(&s->hk) < 0) {
+	if (!s->slot || !s->filter || !s->label_idx || hash_key_random(&s->hk) < 0) {
 		ioc_set_free(s);
 		return NULL;
 	}
@@ -75,6 +87,7 @@ void ioc_set_free(struct ioc_set *s)
 	free(s->labels);
 	free(s->label_idx);
 	free(s->slot);
+	free(s->filter);
 	free(s->pool);
 	free(s);
 }
@@ -173,10 +186,42 @@ static uint64_t name_hash(const struct ioc_set *s, const uint8_t *w, size_t wlen
 	return h[0];
 }
 
+/* The block and the two bits of a hash in the filter (bits from a remix). */
+static uint64_t *filter_at(uint64_t *filter, size_t nblock, uint64_t h, unsigned *w1,
+                           uint64_t *b1, unsigned *w2, uint64_t *b2)
+{
+	uint64_t f = h * 0xD6E8FEB86659FD93u;
+	uint64_t *block = filter + ((f >> 40) & (nblock - 1)) * 8;
+	*w1 = (unsigned)(f >> 6) & 7;
+	*b1 = 1ull << (f & 63);
+	*w2 = (unsigned)(f >> 15) & 7;
+	*b2 = 1ull << ((f >> 9) & 63);
+	return block;
+}
+
+static void filter_add(uint64_t *filter, size_t nblock, uint64_t h)
+{
+	uint64_t b1, b2;
+	unsigned w1, w2;
+	uint64_t *block = filter_at(filter, nblock, h, &w1, &b1, &w2, &b2);
+	block[w1] |= b1;
+	block[w2] |= b2;
+}
+
+static bool filter_has(const struct ioc_set *s, uint64_t h)
+{
+	uint64_t b1, b2;
+	unsigned w1, w2;
+	const uint64_t *block = filter_at(s->filter, s->nblock, h, &w1, &b1, &w2, &b2);
+	return (block[w1] & b1) && (block[w2] & b2);
+}
+
 /* The slot holding key[0..n) with hash h, or NULL. */
 static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const uint8_t *key,
                                    size_t n)
 {
+	if (!filter_has(s, h))
+		return NULL;
 	size_t mask = s->nslot - 1;
 	uint32_t tag = tag_of(h);
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
@@ -250,8 +295,13 @@ bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct i
 static int resize_table(struct ioc_set *s, size_t n)
 {
 	struct ioc_slot *t = calloc(n, sizeof(*t));
-	if (!t)
+	size_t nblock = n / FILTER_SLOTS_PER_BLOCK;
+	uint64_t *filter = calloc(nblock * 8, sizeof(*filter));
+	if (!t || !filter) {
+		free(t);
+		free(filter);
 		return -1;
+	}
 	for (size_t i = 0; i < s->nslot; i++) {
 		const struct ioc_slot *sl = &s->slot[i];
 		if (!sl->tag)
@@ -268,10 +318,14 @@ static int resize_table(struct ioc_set *s, size_t n)
 		while (t[j].tag)
 			j = (j + 1) & (n - 1);
 		t[j] = *sl;
+		filter_add(filter, nblock, h);
 	}
 	free(s->slot);
+	free(s->filter);
 	s->slot = t;
 	s->nslot = n;
+	s->filter = filter;
+	s->nblock = nblock;
 	return 0;
 }
 
@@ -319,6 +373,7 @@ static int insert(struct ioc_set *s, uint64_t h, const uint8_t *key, size_t n, i
 	if (pool_add(s, key, n, &sl->key) < 0)
 		return -1;
 	sl->tag = tag;
+	filter_add(s->filter, s->nblock, h);
 	sl->label[0] = sl->label[1] = 0;
 	sl->label[kind] = label;
 	s->used++;
