@@ -445,7 +445,7 @@ START_TEST(ioc_files)
 	assert_error(PARSE("-r", "x.pcap", "--alerts-only"), "--ioc");
 	assert_error(PARSE("-r", "x.pcap", "--ioc"), "--ioc");
 	/* a bounded number of lists */
-	char *args[2 * OPT_MAX_IOC + 4];
+	char *args[2 * (OPT_MAX_IOC + 1) + 3]; /* -r x.pcap, 65 --ioc pairs, NULL */
 	int n = 0;
 	args[n++] = (char *)"-r";
 	args[n++] = (char *)"x.pcap";
