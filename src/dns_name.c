@@ -125,48 +125,52 @@ static int read_escape(const char *text, size_t len, size_t *i)
 /* Octets as they may appear in presentation form: plain, '.', '\\', other. */
 enum { CH_PLAIN, CH_DOT, CH_ESC, CH_BAD };
 
-static uint8_t char_class(unsigned char c)
-{
-	if (c == '.')
-		return CH_DOT;
-	if (c == '\\')
-		return CH_ESC;
-	return (c < 0x21 || c > 0x7E) ? CH_BAD : CH_PLAIN;
-}
+static const uint8_t char_class[256] = {
+#define C1(c) ((c) == '.' ? CH_DOT : (c) == '\\' ? CH_ESC : ((c) < 0x21 || (c) > 0x7E) ? CH_BAD : CH_PLAIN)
+#define C4(c) C1(c), C1((c) + 1), C1((c) + 2), C1((c) + 3)
+#define C16(c) C4(c), C4((c) + 4), C4((c) + 8), C4((c) + 12)
+#define C64(c) C16(c), C16((c) + 16), C16((c) + 32), C16((c) + 48)
+	C64(0), C64(64), C64(128), C64(192)
+#undef C64
+#undef C16
+#undef C4
+#undef C1
+};
 
 /*
- * Parse one label at text[*i] into out[o..); returns the octets written,
- * or -1 with *why set.  Stops before the '.' that ends it.
+ * Parse one label at text[*i] into out[0..room); returns the octets
+ * written, or -1 with *why set.  Stops before the '.' that ends it.
  */
 static int parse_label(const char *text, size_t len, size_t *i, uint8_t *out, size_t room,
                        const char **why)
 {
-	size_t n = 0;
-	while (*i < len) {
-		unsigned char c = (unsigned char)text[*i];
-		uint8_t k = char_class(c);
+	size_t n = 0, j = *i; /* j: a local, so out[] stores cannot alias it */
+	size_t limit = room < 63 ? room : 63;
+	while (j < len) {
+		unsigned char c = (unsigned char)text[j];
+		uint8_t k = char_class[c];
 		if (k == CH_DOT)
 			break;
-		(*i)++;
-		int v = k == CH_ESC ? read_escape(text, len, i) : c;
-		if (v < 0) {
-			*why = "bad escape (want \\DDD with DDD <= 255, or \\X)";
-			return -1;
+		j++;
+		int v = c;
+		if (k != CH_PLAIN) {
+			if (k == CH_BAD) {
+				*why = "character outside printable ASCII (write IDNs as xn--)";
+				return -1;
+			}
+			v = read_escape(text, len, &j);
+			if (v < 0) {
+				*why = "bad escape (want \\DDD with DDD <= 255, or \\X)";
+				return -1;
+			}
 		}
-		if (k == CH_BAD) {
-			*why = "character outside printable ASCII (write IDNs as xn--)";
-			return -1;
-		}
-		if (n == 63) {
-			*why = "label longer than 63 octets";
-			return -1;
-		}
-		if (n == room) {
-			*why = "name longer than 255 octets";
+		if (n == limit) {
+			*why = n == 63 ? "label longer than 63 octets" : "name longer than 255 octets";
 			return -1;
 		}
 		out[n++] = (uint8_t)v;
 	}
+	*i = j;
 	if (n == 0)
 		*why = "empty label";
 	return n ? (int)n : -1;

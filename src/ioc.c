@@ -564,11 +564,12 @@ static const char *add_line(struct ioc_set *s, const char *line, size_t n)
 		return "out of memory";
 	const char *t = line + b;
 	size_t tn = e - b;
-	for (size_t i = 0; i + 3 <= tn; i++)
-		if (memcmp(t + i, "://", 3) == 0)
+	const char *colon = memchr(t, ':', tn);
+	if (colon) {
+		if (tn - (size_t)(colon - t) >= 3 && colon[1] == '/' && colon[2] == '/')
 			return "a URL is not an indicator (give its host name)";
-	if (memchr(t, ':', tn))
 		return add_addr(s, t, tn, 6, label);
+	}
 	if (t[0] >= '0' && t[0] <= '9' && all_in(t, tn, "0123456789./"))
 		return add_addr(s, t, tn, 4, label);
 	return add_name(s, t, tn, label);
