@@ -165,7 +165,7 @@ static int parse_label(const char *text, size_t len, size_t *i, uint8_t *out, si
 			}
 		}
 		if (n == limit) {
-			*why = n == 63 ? "label longer than 63 octets" : "name longer than 255 octets";
+			*why = room < 63 ? "name longer than 255 octets" : "label longer than 63 octets";
 			return -1;
 		}
 		out[n++] = (uint8_t)v;
