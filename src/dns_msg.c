@@ -98,6 +98,9 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 		return DNS_MSG_TRUNCATED_RR; /* the header counted more than was sent */
 	if (dns_name_unpack(r->base, r->len, &pos, wire, wlen) != DNS_NAME_OK)
 		return sec == DNS_SEC_QUESTION ? DNS_MSG_BAD_QUESTION : DNS_MSG_BAD_NAME;
+	rr->name_off = (uint32_t)r->pos;
+	rr->rdata_off = 0;
+	rr->rdlen = 0;
 	r->pos = pos;
 	rr->section = sec;
 	rr->type = wire_u16(r);
@@ -109,6 +112,8 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 		rr->ttl = wire_u32(r);
 		uint16_t rdlen = wire_u16(r);
 		size_t off = r->pos;
+		rr->rdata_off = (uint32_t)off;
+		rr->rdlen = rdlen;
 		wire_skip(r, rdlen);
 		if (!wire_rd_ok(r))
 			return DNS_MSG_TRUNCATED_RR;
@@ -139,6 +144,8 @@ enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size
 	struct wire_rd r;
 	memset(m, 0, offsetof(struct dns_msg, qname));
 	m->qname_len = 0;
+	m->wire = buf;
+	m->wire_len = len;
 	wire_rd_init(&r, buf, len);
 	m->id = wire_u16(&r);
 	m->flags = wire_u16(&r);

@@ -52,6 +52,10 @@ struct dns_rr {
 	bool mdns_bit;        /* mDNS: class top bit (QU in questions, cache-flush in RRs) */
 	const char *name;     /* presentation form, in the message arena */
 	const char *data;     /* presentation form; NULL for questions */
+	/* where the record is in the message (see dns_msg.wire) */
+	uint32_t name_off;    /* the owner name, as it is on the wire */
+	uint32_t rdata_off;   /* the rdata (0 and rdlen 0 for questions) */
+	uint16_t rdlen;
 };
 
 struct dns_msg {
@@ -63,6 +67,12 @@ struct dns_msg {
 	enum dns_msg_status status; /* first problem met (OK if none) */
 	bool malformed;       /* status != OK but the message was kept */
 	struct dns_edns edns; /* from the OPT record, which is not in rr[] */
+	/*
+	 * The bytes parsed, borrowed from the caller of dns_msg_parse(): valid
+	 * only as long as that buffer is (for matching names in wire form).
+	 */
+	const uint8_t *wire;
+	size_t wire_len;
 	/* first question in wire form, for pairing */
 	bool has_question;
 	uint8_t qname[DNS_NAME_MAXWIRE];

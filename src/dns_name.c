@@ -97,6 +97,133 @@ static uint8_t lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* Read the escape after a backslash at text[*i]; -1 if it is bad. */
+static int read_escape(const char *text, size_t len, size_t *i)
+{
+	if (*i >= len)
+		return -1;
+	unsigned char c = (unsigned char)text[*i];
+	if (c < '0' || c > '9') {
+		if (c < 0x21 || c > 0x7E)
+			return -1;
+		(*i)++;
+		return c;
+	}
+	if (len - *i < 3)
+		return -1;
+	int v = 0;
+	for (int k = 0; k < 3; k++) {
+		unsigned char d = (unsigned char)text[*i + (size_t)k];
+		if (d < '0' || d > '9')
+			return -1;
+		v = v * 10 + (d - '0');
+	}
+	*i += 3;
+	return v <= 255 ? v : -1;
+}
+
+/* Octets as they may appear in presentation form: plain, '.', '\\', other. */
+enum { CH_PLAIN, CH_DOT, CH_ESC, CH_BAD };
+
+static const uint8_t char_class[256] = {
+#define C1(c) ((c) == '.' ? CH_DOT : (c) == '\\' ? CH_ESC : ((c) < 0x21 || (c) > 0x7E) ? CH_BAD : CH_PLAIN)
+#define C4(c) C1(c), C1((c) + 1), C1((c) + 2), C1((c) + 3)
+#define C16(c) C4(c), C4((c) + 4), C4((c) + 8), C4((c) + 12)
+#define C64(c) C16(c), C16((c) + 16), C16((c) + 32), C16((c) + 48)
+	C64(0), C64(64), C64(128), C64(192)
+#undef C64
+#undef C16
+#undef C4
+#undef C1
+};
+
+/*
+ * Parse one label at text[*i] into out[0..room); returns the octets
+ * written, or -1 with *why set.  Stops before the '.' that ends it.
+ */
+static int parse_label(const char *text, size_t len, size_t *i, uint8_t *out, size_t room,
+                       const char **why)
+{
+	size_t n = 0, j = *i; /* j: a local, so out[] stores cannot alias it */
+	size_t limit = room < 63 ? room : 63;
+	while (j < len) {
+		unsigned char c = (unsigned char)text[j];
+		uint8_t k = char_class[c];
+		if (k == CH_DOT)
+			break;
+		j++;
+		int v = c;
+		if (k != CH_PLAIN) {
+			if (k == CH_BAD) {
+				*why = "character outside printable ASCII (write IDNs as xn--)";
+				return -1;
+			}
+			v = read_escape(text, len, &j);
+			if (v < 0) {
+				*why = "bad escape (want \\DDD with DDD <= 255, or \\X)";
+				return -1;
+			}
+		}
+		if (n == limit) {
+			*why = room < 63 ? "name longer than 255 octets" : "label longer than 63 octets";
+			return -1;
+		}
+		out[n++] = (uint8_t)v;
+	}
+	*i = j;
+	if (n == 0)
+		*why = "empty label";
+	return n ? (int)n : -1;
+}
+
+const char *dns_name_from_text(const char *text, size_t len, uint8_t out[DNS_NAME_MAXWIRE],
+                               size_t *outlen)
+{
+	if (len == 1 && text[0] == '.') {
+		out[0] = 0;
+		*outlen = 1;
+		return NULL;
+	}
+	if (len == 0)
+		return "empty name";
+	size_t o = 0, i = 0;
+	const char *why = NULL;
+	while (i < len) {
+		/* room for the length octet, one octet, and the root label after */
+		if (o + 3 > DNS_NAME_MAXWIRE)
+			return "name longer than 255 octets";
+		int n = parse_label(text, len, &i, out + o + 1, DNS_NAME_MAXWIRE - o - 2, &why);
+		if (n < 0)
+			return why;
+		out[o] = (uint8_t)n;
+		o += 1 + (size_t)n;
+		i++; /* the '.' (or past the end) */
+	}
+	out[o++] = 0;
+	*outlen = o;
+	return NULL;
+}
+
+/* ASCII lower case of every octet. */
+static const uint8_t lower_tab[256] = {
+#define L1(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define L4(c) L1(c), L1((c) + 1), L1((c) + 2), L1((c) + 3)
+#define L16(c) L4(c), L4((c) + 4), L4((c) + 8), L4((c) + 12)
+#define L64(c) L16(c), L16((c) + 16), L16((c) + 32), L16((c) + 48)
+	L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L4
+#undef L1
+};
+
+void dns_name_lower(uint8_t *wire, size_t wlen)
+{
+	/* Length octets are < 64, so lowering them is harmless. */
+	for (size_t i = 0; i < wlen; i++)
+		wire[i] = lower_tab[wire[i]];
+}
+
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	if (alen != blen)

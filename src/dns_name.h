@@ -49,6 +49,21 @@ enum dns_name_status dns_name_unpack(const uint8_t *msg, size_t len, size_t *pos
  */
 void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen);
 
+/*
+ * Parse a name in presentation form (RFC 1035 section 5.1), as a person
+ * writes it in a file: labels separated by '.', an optional trailing '.',
+ * \DDD (three decimal digits, at most 255) and \X (X taken literally)
+ * escapes.  Strict: empty labels, a lone or short escape, bytes outside
+ * 0x21-0x7e, labels over 63 and names over 255 octets are refused; the
+ * root alone is "." .  On success out[0..*outlen) is the uncompressed wire
+ * form (case kept) and NULL is returned; otherwise a short reason.
+ */
+const char *dns_name_from_text(const char *text, size_t len, uint8_t out[DNS_NAME_MAXWIRE],
+                               size_t *outlen);
+
+/* Lower-case the ASCII letters A-Z of an uncompressed wire name in place. */
+void dns_name_lower(uint8_t *wire, size_t wlen);
+
 /* Case-insensitive (ASCII only) equality of two uncompressed wire names. */
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 

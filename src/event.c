@@ -164,15 +164,37 @@ static size_t message_key_count(const struct dns_msg *m)
 	return m ? 3 + (size_t)m->edns.present + (size_t)m->malformed : 0;
 }
 
+/* The "ioc" array of a tx: one map per indicator matched. */
+static void ioc_array(const struct emitter *e, const struct ioc_hits *h)
+{
+	e->ops->key(e->ctx, "ioc");
+	e->ops->array_begin(e->ctx, h->n);
+	for (size_t i = 0; i < h->n; i++) {
+		const struct ioc_hit *x = &h->hit[i];
+		e->ops->map_begin(e->ctx, 3 + (x->label != NULL));
+		put_str(e, "indicator", x->indicator);
+		if (x->label)
+			put_str(e, "label", x->label);
+		put_str(e, "matched", x->matched);
+		put_str(e, "where", x->where);
+		e->ops->map_end(e->ctx);
+	}
+	e->ops->array_end(e->ctx);
+}
+
 void event_tx(const struct emitter *e, const struct tx_view *tx)
 {
 	const struct dns_msg *q = tx->query, *r = tx->reply;
 	const struct dns_msg *first = q ? q : r; /* a tx has a query, a reply or both */
-	size_t n = 8 + message_key_count(q) + message_key_count(r) + (r ? 1 : 0) + (q && r ? 1 : 0);
+	bool ioc = tx->ioc && tx->ioc->n > 0;
+	size_t n = 8 + message_key_count(q) + message_key_count(r) + (r ? 1 : 0) + (q && r ? 1 : 0) +
+	           ioc;
 
 	e->ops->map_begin(e->ctx, n);
 	put_str(e, "client_addr", tx->client);
 	put_uint(e, "client_port", tx->client_port);
+	if (ioc)
+		ioc_array(e, tx->ioc);
 	put_opcode(e, first);
 	put_str(e, "proto", proto_str(tx->proto));
 	if (q)
@@ -228,5 +250,42 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	put_str(e, "type", dns_type_str(rr->type, tbuf));
 	if (rr->mdns_bit && q)
 		put_bool(e, "unicast_response", true);
+	e->ops->map_end(e->ctx);
+}
+
+int64_t alert_view_time(const struct alert_view *av)
+{
+	return av->hit->reply ? av->tx->reply_us : av->tx->query_us;
+}
+
+void event_alert(const struct emitter *e, const void *view)
+{
+	const struct alert_view *av = view;
+	const struct tx_view *tx = av->tx;
+	const struct ioc_hit *x = av->hit;
+	/* the question the client asked: the query's, else the reply's copy */
+	const struct dns_msg *m = tx->query ? tx->query : tx->reply;
+	const struct dns_rr *q = m->nrr && m->rr[0].section == DNS_SEC_QUESTION ? &m->rr[0] : NULL;
+	size_t n = 11 + (x->label != NULL) + (q ? 2 : 0);
+
+	e->ops->map_begin(e->ctx, n);
+	put_str(e, "client_addr", tx->client);
+	put_uint(e, "client_port", tx->client_port);
+	put_str(e, "indicator", x->indicator);
+	if (x->label)
+		put_str(e, "label", x->label);
+	put_str(e, "matched", x->matched);
+	put_str(e, "msg_type", x->reply ? "reply" : "query");
+	put_str(e, "proto", proto_str(tx->proto));
+	if (q) {
+		char tbuf[16];
+		put_str(e, "qtype", dns_type_str(q->type, tbuf));
+		put_str(e, "query", q->name);
+	}
+	put_str(e, "server_addr", tx->server);
+	put_uint(e, "server_port", tx->server_port);
+	put_usec(e, "ts", alert_view_time(av));
+	put_uint(e, "tx_id", tx->id);
+	put_str(e, "where", x->where);
 	e->ops->map_end(e->ctx);
 }

@@ -11,6 +11,7 @@
 
 #include "dns_msg.h"
 #include "emit.h"
+#include "ioc_match.h"
 #include "net_addr.h"
 
 enum tx_status {
@@ -31,6 +32,7 @@ struct tx_view {
 	const struct dns_msg *query;   /* NULL for no_query */
 	const struct dns_msg *reply;   /* NULL for no_reply */
 	int64_t query_us, reply_us;
+	const struct ioc_hits *ioc;    /* indicators matched; NULL or empty if none */
 };
 
 /* "success", "no_reply", "no_query". */
@@ -51,5 +53,21 @@ void event_tx(const struct emitter *e, const struct tx_view *tx);
  */
 void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
                   const struct dns_rr *rr);
+
+/* One indicator matched in a transaction, as an alert event reports it. */
+struct alert_view {
+	const struct tx_view *tx;
+	const struct ioc_hit *hit;
+};
+
+/*
+ * Write the alert event (one flat map) for view, a const struct
+ * alert_view * (the signature of struct sink_event's write).  Its time is
+ * that of the message where the indicator matched.
+ */
+void event_alert(const struct emitter *e, const void *view);
+
+/* The time an alert is filed under. */
+int64_t alert_view_time(const struct alert_view *av);
 
 #endif /* DNS_GAZER_EVENT_H */

@@ -9,6 +9,7 @@
 #include "dns_msg.h"
 #include "event.h"
 #include "hash.h"
+#include "ioc_match.h"
 #include "ip_defrag.h"
 #include "tcp_reasm.h"
 #include "tx_table.h"
@@ -26,6 +27,8 @@ struct gazer {
 	int64_t now_us;            /* newest time seen */
 	bool have_now;
 	uint8_t portmap[65536 / 8];
+	const struct ioc_set *ioc; /* NULL: no matching */
+	struct ioc_hits hits;      /* of the transaction being logged */
 };
 
 struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sinks, size_t nsinks,
@@ -38,6 +41,8 @@ struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sink
 	if (!g)
 		return NULL;
 	g->cfg = *cfg;
+	if (!g->cfg.alert_tag)
+		g->cfg.alert_tag = "dns-gazer.dns.alert";
 	g->sinks = sinks;
 	g->nsinks = nsinks;
 	g->stats = stats;
@@ -71,11 +76,69 @@ static bool is_dns_port(const struct gazer *g, uint16_t port)
 	return (g->portmap[port >> 3] >> (port & 7)) & 1;
 }
 
-static void emit_tx(struct gazer *g, const struct tx_view *tx)
+void gazer_set_ioc(struct gazer *g, const struct ioc_set *set)
+{
+	g->ioc = set;
+}
+
+/* An alert event to every sink for hits[from..n). */
+static void emit_alerts(struct gazer *g, const struct tx_view *tx, size_t from)
+{
+	for (size_t k = from; k < g->hits.n; k++) {
+		struct alert_view av = {.tx = tx, .hit = &g->hits.hit[k]};
+		struct sink_event ev = {.tag = g->cfg.alert_tag, .ts_us = alert_view_time(&av),
+		                        .write = event_alert, .arg = &av};
+		g->stats->ioc_alerts++;
+		for (size_t i = 0; i < g->nsinks; i++)
+			sink_event(g->sinks[i], &ev);
+	}
+}
+
+/* Match a query and the endpoints' addresses into g->hits. */
+static void match_query(struct gazer *g, const struct dns_msg *q, const struct tx_key *key)
+{
+	ioc_match_msg(&g->hits, q, false, false);
+	ioc_match_addr(&g->hits, &key->client, "client_addr");
+	ioc_match_addr(&g->hits, &key->server, "server_addr");
+}
+
+/*
+ * Match a transaction about to be logged and alert on what is new: the
+ * query side was matched, and alerted on, when the query came
+ * (query_hit says whether it matched then, so a clean query is not looked
+ * up again); the reply is matched now.
+ */
+static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key,
+                     bool query_hit)
+{
+	ioc_hits_init(&g->hits, g->ioc);
+	if (tx->query && query_hit)
+		match_query(g, tx->query, key);
+	size_t from = g->hits.n;
+	if (tx->reply) {
+		if (!tx->query) {
+			ioc_match_addr(&g->hits, &key->client, "client_addr");
+			ioc_match_addr(&g->hits, &key->server, "server_addr");
+			for (size_t k = from; k < g->hits.n; k++)
+				g->hits.hit[k].reply = true;
+		}
+		ioc_match_msg(&g->hits, tx->reply, true, tx->query != NULL);
+	}
+	if (g->hits.n == 0)
+		return;
+	tx->ioc = &g->hits;
+	g->stats->ioc_tx++;
+	emit_alerts(g, tx, from);
+}
+
+static void emit_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key, bool query_hit)
 {
 	g->stats->tx[tx->status]++;
+	if (g->ioc)
+		match_tx(g, tx, key, query_hit);
 	for (size_t i = 0; i < g->nsinks; i++)
-		sink_tx(g->sinks[i], tx);
+		if (!g->sinks[i]->alerts_only)
+			sink_tx(g->sinks[i], tx);
 }
 
 static void emit_records(struct gazer *g, const struct tx_view *tx, bool reply)
@@ -85,7 +148,8 @@ static void emit_records(struct gazer *g, const struct tx_view *tx, bool reply)
 	const struct dns_msg *m = reply ? tx->reply : tx->query;
 	for (size_t r = 0; r < m->nrr; r++)
 		for (size_t i = 0; i < g->nsinks; i++)
-			sink_record(g->sinks[i], tx, reply, &m->rr[r]);
+			if (!g->sinks[i]->alerts_only)
+				sink_record(g->sinks[i], tx, reply, &m->rr[r]);
 }
 
 static void view_from_key(struct tx_view *tx, const struct tx_key *k)
@@ -158,7 +222,7 @@ static void log_no_reply(struct gazer *g, struct tx_entry *e)
 	if (parse_stored(g, e, &q)) {
 		struct tx_view tx = {.status = TX_NO_REPLY, .query = &q, .query_us = e->ts_us};
 		view_from_key(&tx, &e->key);
-		emit_tx(g, &tx);
+		emit_tx(g, &tx, &e->key, e->mark);
 	}
 	tx_entry_free(e);
 }
@@ -232,6 +296,16 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	                     .server_port = p->dport, .id = m->id, .proto = p->proto};
 	struct tx_question q;
 	question_of(m, &q);
+	struct tx_view tx = {.status = TX_NO_REPLY, .query = m, .query_us = ts_us};
+	view_from_key(&tx, &key);
+	bool hit = false;
+	if (g->ioc) {
+		/* alert now, as the client asks, not when the transaction ends */
+		ioc_hits_init(&g->hits, g->ioc);
+		match_query(g, m, &key);
+		hit = g->hits.n > 0;
+		emit_alerts(g, &tx, 0);
+	}
 
 	/* A second query with the same key: the first is logged unanswered. */
 	struct tx_entry *old = tx_table_take(g->table, &key, NULL);
@@ -247,11 +321,8 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		g->stats->dns[DNS_MSG_NO_MEMORY]++;
 		return;
 	}
-	if (g->cfg.records) {
-		struct tx_view tx = {.status = TX_NO_REPLY, .query = m, .query_us = ts_us};
-		view_from_key(&tx, &key);
-		emit_records(g, &tx, false);
-	}
+	tx_table_newest(g->table)->mark = hit;
+	emit_records(g, &tx, false);
 }
 
 static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_msg *m,
@@ -271,8 +342,9 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 		tx.query = &query;
 		tx.query_us = e->ts_us;
 	}
+	/* the stored query's bytes stay until the tx is matched and logged */
+	emit_tx(g, &tx, &key, e && e->mark);
 	tx_entry_free(e);
-	emit_tx(g, &tx);
 	emit_records(g, &tx, true);
 }
 

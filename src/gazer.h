@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ioc.h"
 #include "packet.h"
 #include "sink.h"
 #include "stats.h"
@@ -23,6 +24,7 @@ struct gazer_config {
 	bool records;            /* also emit record events */
 	const uint16_t *ports;   /* DNS ports */
 	size_t nports;
+	const char *alert_tag;   /* tag of alert events, PREFIX.dns.alert (borrowed) */
 };
 
 struct gazer;
@@ -34,6 +36,14 @@ struct gazer;
  */
 struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sinks, size_t nsinks,
                         struct stats *stats);
+
+/*
+ * Match transactions against set from now on (borrowed: it must outlive
+ * its use; NULL stops matching).  A query is matched when it is seen, and
+ * alerts about it go out at once; its reply is matched when it comes.
+ * Sinks with alerts_only get alert events only.
+ */
+void gazer_set_ioc(struct gazer *g, const struct ioc_set *set);
 
 /* Handle one captured frame (linktype is a DLT_* value). */
 void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *frame,

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "gazer.h"
+#include "ioc.h"
 #include "log.h"
 #include "options.h"
 #include "pidfile.h"
@@ -34,13 +35,8 @@
 /* Set by signal handlers, acted on by the main loop. */
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
-static volatile sig_atomic_t reopen_requested;
-
-static void on_reopen_signal(int sig)
-{
-	(void)sig;
-	reopen_requested = 1;
-}
+static volatile sig_atomic_t reopen_requested;      /* SIGHUP: log files */
+static volatile sig_atomic_t ioc_reload_requested;  /* SIGHUP: --ioc lists */
 
 static void on_stop_signal(int sig)
 {
@@ -52,6 +48,13 @@ static void on_stats_signal(int sig)
 {
 	(void)sig;
 	stats_requested = 1;
+}
+
+static void on_hup_signal(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+	ioc_reload_requested = 1;
 }
 
 static void install_signals(void)
@@ -68,9 +71,10 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
-	/* logrotate moved the log files (-w): reopen them.  Never the default
-	 * action, which would end the sensor and lose the pending queries. */
-	sa.sa_handler = on_reopen_signal;
+	/* HUP: logrotate moved the log files (-w), reopen them, and reload the
+	 * --ioc lists.  Never the default action, which would end the sensor
+	 * and lose the pending queries. */
+	sa.sa_handler = on_hup_signal;
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	/* A closed pipe shows up as EPIPE on write, handled in check_sinks(). */
@@ -100,7 +104,45 @@ struct run_ctx {
 	struct progress progress;
 	bool reported_failing[MAX_SINKS]; /* the sink's failure was logged */
 	int64_t quiet_until_us[MAX_SINKS]; /* no new failure message before (monotonic) */
+	struct ioc_set *ioc;           /* the lists in force; NULL without --ioc */
 };
+
+/*
+ * Load every --ioc file into a new set.  NULL after one error line (what
+ * adds to the message, e.g. that the old lists stay).
+ */
+static struct ioc_set *load_ioc(const struct options *o, const char *what)
+{
+	char err[768];
+	struct ioc_set *s = ioc_set_new();
+	if (!s) {
+		log_error("cannot load indicators: out of memory or no random source%s", what);
+		return NULL;
+	}
+	for (size_t i = 0; i < o->nioc; i++) {
+		if (ioc_set_add_file(s, o->ioc_files[i], err, sizeof(err)) < 0) {
+			log_error("%s%s", err, what);
+			ioc_set_free(s);
+			return NULL;
+		}
+	}
+	log_info("%zu indicators from %zu file%s", ioc_set_count(s), o->nioc, o->nioc > 1 ? "s" : "");
+	return s;
+}
+
+/* SIGHUP: load the lists anew, and swap them in only if all loaded. */
+static void reload_ioc(struct run_ctx *rc)
+{
+	ioc_reload_requested = 0;
+	if (!rc->ioc)
+		return;
+	struct ioc_set *s = load_ioc(rc->o, " (not reloaded: the old lists stay)");
+	if (!s)
+		return;
+	gazer_set_ioc(rc->gazer, s);
+	ioc_set_free(rc->ioc);
+	rc->ioc = s;
+}
 
 /*
  * Stop when the reader of stdout has gone, as tcpdump does.  Say when a
@@ -221,6 +263,8 @@ static void on_clock(struct run_ctx *rc)
 
 static void check_signals(struct run_ctx *rc)
 {
+	if (ioc_reload_requested)
+		reload_ioc(rc);
 	if (stats_requested) {
 		stats_requested = 0;
 		report_stats(rc);
@@ -237,6 +281,8 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 {
 	struct run_ctx *rc = ctx;
 	tick_sinks(rc, ts_us);
+	if (ioc_reload_requested) /* before this frame, so it meets the new lists */
+		reload_ioc(rc);
 	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
 	check_sinks(rc);
 	check_signals(rc);
@@ -367,6 +413,8 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 			log_error("%s", err);
 			return -1;
 		}
+		/* Local files get every event: --alerts-only is for the fluentd
+		 * sink, which sets s->alerts_only = o->alerts_only when opened. */
 		sinks[(*n)++] = s;
 	}
 	if (o->log_dir) {
@@ -460,23 +508,27 @@ static int parse_options(struct options *o, int argc, char **argv)
 }
 
 /*
- * Run the pipeline from the inputs to the sinks, counting into st; returns
- * the exit status.
+ * Run the pipeline from the inputs to the sinks, counting into st and
+ * matching the indicators of ioc (owned: freed here, NULL for none);
+ * returns the exit status.
  */
 static int run(const struct options *o, struct inputs *in, struct sink **sinks, size_t nsinks,
-               const struct sink_tags *tags, struct stats *st)
+               const struct sink_tags *tags, struct stats *st, struct ioc_set *ioc)
 {
 	st->live = o->iface != NULL;
 	struct gazer_config cfg = {.timeout_us = (int64_t)o->timeout_sec * 1000000,
 	                           .max_pending = o->max_pending, .records = o->records,
-	                           .ports = o->ports, .nports = o->nports};
+	                           .ports = o->ports, .nports = o->nports,
+	                           .alert_tag = tags->alert};
 	struct gazer *g = gazer_new(&cfg, sinks, nsinks, st);
 	if (!g) {
 		log_error("cannot start: out of memory or no random source");
+		ioc_set_free(ioc);
 		return 1;
 	}
+	gazer_set_ioc(g, ioc);
 	struct run_ctx ctx = {.o = o, .gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = st,
-	                      .tags = tags};
+	                      .tags = tags, .ioc = ioc};
 	ctx.next_flush_us = clock_mono_us() + FLUSH_EVERY_US;
 	if (o->stats_interval_sec)
 		ctx.next_stats_us = clock_mono_us() + (int64_t)o->stats_interval_sec * 1000000;
@@ -488,6 +540,7 @@ static int run(const struct options *o, struct inputs *in, struct sink **sinks, 
 		emit_stats(&ctx);
 	sync_stats(&ctx);
 	gazer_free(g);
+	ioc_set_free(ctx.ioc); /* the lists in force: reloads swap them */
 	return rc;
 }
 
@@ -517,6 +570,10 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		rc = 1;
 	}
+	/* Indicators are loaded before detaching, so a bad list stops the start. */
+	struct ioc_set *ioc = NULL;
+	if (rc == 0 && o.nioc && !(ioc = load_ioc(&o, "")))
+		rc = 1;
 	if (rc == 0) {
 		if (o.iface && geteuid() == 0 && !o.user[0])
 			log_warn("capturing as root: -u USER drops privileges once the capture is open");
@@ -527,7 +584,7 @@ int main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	bool ran = rc == 0;
 	if (ran)
-		rc = run(&o, &in, sinks, nsinks, &tags, &st);
+		rc = run(&o, &in, sinks, nsinks, &tags, &st, ioc);
 	close_inputs(&in);
 	struct stats_output out[MAX_SINKS];
 	if (close_sinks(sinks, nsinks, out))

@@ -24,6 +24,8 @@ enum {
 	OPT_ROTATE_INTERVAL,
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_COMMAND,
+	OPT_IOC,
+	OPT_ALERTS_ONLY,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +53,8 @@ static const struct option long_opts[] = {
 	{"pid-file", required_argument, NULL, 'p'},
 	{"user", required_argument, NULL, 'u'},
 	{"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+	{"ioc", required_argument, NULL, OPT_IOC},
+	{"alerts-only", no_argument, NULL, OPT_ALERTS_ONLY},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -80,6 +84,11 @@ static const char usage[] =
     "      --rotate-size BYTES rotate a log when it reaches BYTES (k, M, G)\n"
     "      --rotate-command CMD run sh -c CMD sh FILE on each rotated FILE\n"
     "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
+    "\n"
+    "indicators of compromise:\n"
+    "      --ioc FILE          alert on the domains and addresses in FILE; may repeat\n"
+    "                          (reloaded on SIGHUP)\n"
+    "      --alerts-only       send only alert events to fluentd\n"
     "\n"
     "pairing:\n"
     "      --timeout SECONDS   log a query as no_reply after this (default 60)\n"
@@ -246,6 +255,10 @@ static enum options_result check_combination(struct options *o, char *err, size_
 		snprintf(err, errlen, "a daemon cannot read stdin: name a capture file or interface");
 		return OPTIONS_ERROR;
 	}
+	if (o->alerts_only && o->nioc == 0) {
+		snprintf(err, errlen, "--alerts-only needs --ioc: without indicators there are no alerts");
+		return OPTIONS_ERROR;
+	}
 	if (o->text_path && o->msgpack_path && strcmp(o->text_path, "-") == 0 &&
 	    strcmp(o->msgpack_path, "-") == 0) {
 		snprintf(err, errlen, "-t - and -o - cannot both write to stdout");
@@ -369,6 +382,15 @@ static enum options_result apply(struct options *o, int c, const char *name, con
 		o->buffer_size = (int)v;
 		break;
 	case OPT_NO_PROMISC: o->no_promisc = true; break;
+	case OPT_IOC:
+		/* lists of indicators add up, from the config file and the command line */
+		if (o->nioc == OPT_MAX_IOC) {
+			snprintf(err, errlen, "too many --ioc files (at most %d)", OPT_MAX_IOC);
+			return OPTIONS_ERROR;
+		}
+		o->ioc_files[o->nioc++] = arg;
+		break;
+	case OPT_ALERTS_ONLY: o->alerts_only = true; break;
 	case OPT_STATS_INTERVAL:
 		if (!parse_uint(arg, 0, 86400, &v))
 			return bad_value(err, errlen, name, arg, "want seconds from 0 to 86400");

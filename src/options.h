@@ -14,6 +14,7 @@
 #define OPT_MAX_FILES 256
 #define OPT_MAX_PORTS 32
 #define OPT_MAX_OWNED 1024
+#define OPT_MAX_IOC 64
 
 struct options {
 	const char *files[OPT_MAX_FILES]; /* -r, in order */
@@ -49,6 +50,13 @@ struct options {
 	char *owned[OPT_MAX_OWNED];
 	size_t nowned;
 	unsigned source, files_source, iface_source;
+	const char *ioc_files[OPT_MAX_IOC]; /* --ioc, in order */
+	size_t nioc;
+	/*
+	 * --alerts-only: the sinks that forward over a network (fluentd) get
+	 * only alert events; whoever opens such a sink sets its alerts_only.
+	 */
+	bool alerts_only;
 };
 
 enum options_result {

@@ -17,6 +17,7 @@ int sink_tags_init(struct sink_tags *t, const char *prefix)
 {
 	bool ok = make_tag(t->tx, sizeof(t->tx), prefix, ".dns.tx") &&
 	          make_tag(t->record, sizeof(t->record), prefix, ".dns.record") &&
-	          make_tag(t->stats, sizeof(t->stats), prefix, ".stats");
+	          make_tag(t->stats, sizeof(t->stats), prefix, ".stats") &&
+	          make_tag(t->alert, sizeof(t->alert), prefix, ".dns.alert");
 	return ok ? 0 : -1;
 }

@@ -52,13 +52,22 @@ struct sink {
 	uint64_t errors;        /* lost to write errors */
 	int last_errno;         /* of the first write error, for the message */
 	bool failing;           /* the latest write failed (sinks that recover) */
+	/*
+	 * Set by whoever opens the sink (--alerts-only, for a small link):
+	 * the pipeline then gives it only alert events, no tx or record.
+	 */
+	bool alerts_only;
 };
 
-/* Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record, PREFIX.stats. */
+/*
+ * Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record, PREFIX.stats,
+ * PREFIX.dns.alert.
+ */
 struct sink_tags {
 	char tx[128];
 	char record[128];
 	char stats[128];
+	char alert[128];
 };
 
 /* Build the tags from a prefix; returns -1 if the prefix is too long. */

@@ -93,6 +93,10 @@ static void walk(const struct stats *s, counter_fn fn, void *ctx)
 	const struct named tx[] = {{"evicted", s->evicted},
 	                           {"duplicate_queries", s->duplicate_queries}};
 	walk_table(tx, NELEM(tx), 0, "tx", fn, ctx);
+	if (s->ioc_tx || s->ioc_alerts) {
+		fn(ctx, "ioc", "tx", s->ioc_tx);
+		fn(ctx, "ioc", "alerts", s->ioc_alerts);
+	}
 }
 
 /* ------------------------------------------------------------ summary */

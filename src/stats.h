@@ -28,6 +28,8 @@ struct stats {
 	uint64_t duplicate_queries;       /* same key while pending: older one logged */
 	bool live;                        /* pcap_recv/pcap_drop mean something */
 	uint64_t pcap_recv, pcap_drop;    /* live: from pcap_stats() */
+	uint64_t ioc_tx;                  /* transactions that matched an indicator */
+	uint64_t ioc_alerts;              /* alert events */
 	struct ip_defrag_stats defrag;    /* fragment reassembly */
 	struct tcp_reasm_stats tcp;       /* TCP stream reassembly */
 };

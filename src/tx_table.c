@@ -136,6 +136,7 @@ int tx_table_add(struct tx_table *t, const struct tx_key *key, const struct tx_q
 	e->qtype = qlen ? q->type : 0;
 	e->qclass = qlen ? q->rclass : 0;
 	e->qname_len = (uint8_t)qlen;
+	e->mark = 0;
 	e->msg_len = (uint32_t)len;
 	memcpy(e->data, msg, len);
 	if (qlen)
@@ -222,4 +223,9 @@ struct tx_entry *tx_table_pop_oldest(struct tx_table *t)
 void tx_entry_free(struct tx_entry *e)
 {
 	free(e);
+}
+
+struct tx_entry *tx_table_newest(struct tx_table *t)
+{
+	return t->newest;
 }

@@ -44,6 +44,7 @@ struct tx_entry {
 	int64_t ts_us;                   /* query time, microseconds since the epoch */
 	uint16_t qtype, qclass;
 	uint8_t qname_len;               /* 0 when the query had no question */
+	uint8_t mark;                    /* the caller's (gazer: matched an indicator); 0 at add */
 	uint32_t msg_len;
 	uint8_t data[];                  /* msg_len query bytes, then the qname */
 };
@@ -82,6 +83,9 @@ bool tx_table_full(const struct tx_table *t);
  */
 int tx_table_add(struct tx_table *t, const struct tx_key *key, const struct tx_question *q,
                  int64_t ts_us, const uint8_t *msg, size_t len);
+
+/* The entry added last (NULL when empty); it stays in the table. */
+struct tx_entry *tx_table_newest(struct tx_table *t);
 
 /*
  * Unlink and return the pending query with this key.  When q is non-NULL

@@ -22,6 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GENERATOR = os.path.join(HERE, "gencapture.py")
+IOC_GENERATOR = os.path.join(HERE, "genioc.py")
 BASELINE = "dns-gazer -t FILE"
 
 # dns-gazer's modes: label, arguments after -q -r CAPTURE, what the mode
@@ -38,6 +39,8 @@ GAZER_MODES = [
     ("dns-gazer -w DIR (JSON)", ["-w", "{out}/json/", "--log-format", "json"], ["json/"],
      "--log-dir"),
     ("dns-gazer -f fluentd (local)", ["-f", "127.0.0.1:{port}"], [], "--fluentd"),
+    ("dns-gazer -t FILE --ioc LIST", ["-t", "{out}/ioc.txt", "--ioc", "{ioc}"], ["ioc.txt"],
+     "--ioc"),
 ]
 
 # tshark: decode every DNS message (TCP reassembled, as by default) and
@@ -79,6 +82,15 @@ def capture(args):
     with open(path + ".json", "w") as f:
         json.dump(summary, f, indent=1, sort_keys=True)
     return path, summary
+
+
+def ioc_list(args):
+    """The --ioc list of the ioc mode (genioc.py), made when missing."""
+    path = os.path.join(args.dir, "ioc-%d.txt" % args.ioc_count)
+    if not os.path.exists(path):
+        print("ioc: generating %s (%d domains) ..." % (path, args.ioc_count), flush=True)
+        subprocess.run([sys.executable, IOC_GENERATOR, str(args.ioc_count), path], check=True)
+    return path
 
 
 def describe(path, s):
@@ -227,6 +239,8 @@ def main():
                     help="where the capture is kept and outputs are written")
     ap.add_argument("--keep", action="store_true", help="keep the outputs")
     ap.add_argument("--no-peers", action="store_true", help="skip tshark and dnscap")
+    ap.add_argument("--ioc-count", type=int, default=int(os.environ.get("BENCH_IOC", 1000000)),
+                    help="domain indicators in the list of the --ioc mode")
     args = ap.parse_args()
 
     gazer = os.path.abspath(args.gazer)
@@ -271,7 +285,8 @@ def main():
         if any("{port}" in a for a in extra):
             sink = sink or FluentdSink()
             port = sink.port
-        argv = [a.format(out=out_dir, port=port) for a in extra]
+        ioc = ioc_list(args) if any("{ioc}" in a for a in extra) else ""
+        argv = [a.format(out=out_dir, port=port, ioc=ioc) for a in extra]
         results.append(measure(label, [gazer, "-q", "-r", pcap] + argv, out_dir,
                                args.repeat, outputs, text="-o" not in extra, keep=args.keep))
 

@@ -1,7 +1,8 @@
 /*
  * fuzz_frame - libFuzzer harness for the whole packet path: a captured
- * frame goes through link/IP/UDP/TCP decoding, DNS parsing, pairing and
- * both encoders.  Input: one byte choosing the link type, two bytes of
+ * frame goes through link/IP/UDP/TCP decoding, DNS parsing, pairing,
+ * indicator matching (alerts on queries, replies and addresses) and both
+ * encoders.  Input: one byte choosing the link type, two bytes of
  * time step, then the frame.  Several inputs share one pipeline, so
  * pairing and table state are exercised across runs.
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 
 #include "gazer.h"
+#include "ioc.h"
 #include "sink_stream.h"
 
 static const int linktypes[] = {DLT_EN10MB, DLT_RAW, DLT_LINUX_SLL, 276, DLT_NULL, DLT_LOOP,
@@ -21,6 +23,10 @@ static struct gazer *g;
 static struct sink *sinks[2];
 static struct stats st;
 static struct sink_tags tags;
+static struct ioc_set *ioc;
+/* Matches much: top-level domains, names below "arpa", private addresses. */
+static const char ioc_list[] = "com\tc\nnet\nexample\n*.arpa\n*.local\n10.0.0.0/8\tnet\n"
+                               "192.0.2.0/24\n2001:db8::/32\n";
 static int64_t now = 1700000000LL * 1000000;
 
 static void setup(void)
@@ -33,10 +39,13 @@ static void setup(void)
 	if (!sinks[0] || !sinks[1])
 		abort();
 	struct gazer_config cfg = {.timeout_us = 2000000, .max_pending = 64, .records = true,
-	                           .ports = ports, .nports = 3};
+	                           .ports = ports, .nports = 3, .alert_tag = tags.alert};
 	g = gazer_new(&cfg, sinks, 2, &st);
-	if (!g)
+	ioc = ioc_set_new();
+	if (!g || !ioc ||
+	    ioc_set_add_text(ioc, "fuzz", ioc_list, sizeof(ioc_list) - 1, err, sizeof(err)) < 0)
 		abort();
+	gazer_set_ioc(g, ioc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

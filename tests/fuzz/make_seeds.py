@@ -6,7 +6,9 @@ Usage: make_seeds.py TESTS_PCAP_DIR SEEDS_DIR
                  3-byte prefix (link type index, time step);
 - fuzz_dns_msg:  every distinct UDP payload on port 53 / 5353 / 5355;
 - fuzz_tcp_reasm, fuzz_ip_defrag: a few hand-made sequences in the
-                 harnesses' input formats.
+                 harnesses' input formats;
+- fuzz_ioc_list: the indicator lists beside the captures (*.txt under
+                 ioc/) and a few hand-made ones.
 Crashes found by fuzzing are added by hand as crash-<id> files.
 """
 import glob
@@ -65,6 +67,13 @@ def main():
                 p = udp_payload(lt, f)
                 if p:
                     save(os.path.join(out, "fuzz_dns_msg"), p)
+    for path in sorted(glob.glob(os.path.join(src, "ioc", "*.txt"))):
+        with open(path, "rb") as fp:
+            save(os.path.join(out, "fuzz_ioc_list"), fp.read())
+    for text in (b"Ex\\097mple.COM\tfeed\n*.dyn.test\n192.0.2.0/24\tnet\n2001:db8::/32\n",
+                 b"a\\000\\255.test\n", b"ok.test\nbad..test\n",
+                 b"x.test # c\r\n# only\n\n  y.test\tl\n"):
+        save(os.path.join(out, "fuzz_ioc_list"), text)
     # TCP: a query split over two segments, then the reply in one (harness format)
     msg = bytes.fromhex("1234010000010000000000000161000001" "0001")
     stream = struct.pack("!H", len(msg)) + msg

@@ -165,6 +165,109 @@ START_TEST(case_insensitive_equal)
 }
 END_TEST
 
+/* Parse text; the wire form or NULL with the reason in *why. */
+static size_t from_text(const char *text, uint8_t *w, const char **why)
+{
+	size_t wlen = 0;
+	*why = dns_name_from_text(text, strlen(text), w, &wlen);
+	return *why ? 0 : wlen;
+}
+
+START_TEST(from_text_plain_and_escapes)
+{
+	uint8_t w[DNS_NAME_MAXWIRE];
+	const char *why;
+	static const uint8_t ex[] = {3, 'W', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0};
+	ck_assert_uint_eq(from_text("Www.example", w, &why), sizeof(ex));
+	ck_assert(memcmp(w, ex, sizeof(ex)) == 0);
+	ck_assert_uint_eq(from_text("Www.example.", w, &why), sizeof(ex)); /* trailing dot */
+	ck_assert(memcmp(w, ex, sizeof(ex)) == 0);
+	/* \DDD and \X give the same octets as the plain spelling */
+	ck_assert_uint_eq(from_text("\\087w\\w.ex\\097mple", w, &why), sizeof(ex));
+	ck_assert(memcmp(w, ex, sizeof(ex)) == 0);
+	/* an escaped dot stays inside its label */
+	static const uint8_t dot[] = {3, 'a', '.', 'b', 1, 'c', 0};
+	ck_assert_uint_eq(from_text("a\\.b.c", w, &why), sizeof(dot));
+	ck_assert(memcmp(w, dot, sizeof(dot)) == 0);
+	static const uint8_t bin[] = {3, 0, 255, '\\', 0};
+	ck_assert_uint_eq(from_text("\\000\\255\\\\", w, &why), sizeof(bin));
+	ck_assert(memcmp(w, bin, sizeof(bin)) == 0);
+	ck_assert_uint_eq(from_text(".", w, &why), 1);
+	ck_assert_uint_eq(w[0], 0);
+}
+END_TEST
+
+START_TEST(from_text_refuses)
+{
+	uint8_t w[DNS_NAME_MAXWIRE];
+	const char *why;
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{"", "empty name"},
+		{"a..b", "empty label"},
+		{".a", "empty label"},
+		{"a.b..", "empty label"},
+		{"a\\25", "bad escape"},
+		{"a\\256", "bad escape"},
+		{"a\\", "bad escape"},
+		{"a\\1x2", "bad escape"},
+		{"a b", "character outside printable ASCII"},
+		{"caf\xc3\xa9.fr", "character outside printable ASCII"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_uint_eq(from_text(bad[i].text, w, &why), 0);
+		ck_assert_msg(strncmp(why, bad[i].why, strlen(bad[i].why)) == 0, "%s: %s", bad[i].text,
+		              why);
+	}
+}
+END_TEST
+
+START_TEST(from_text_limits)
+{
+	uint8_t w[DNS_NAME_MAXWIRE];
+	const char *why;
+	char text[600];
+	/* a 63-octet label is fine, 64 is not */
+	memset(text, 'a', 63);
+	strcpy(text + 63, ".com");
+	ck_assert_uint_eq(from_text(text, w, &why), 1 + 63 + 4 + 1);
+	memset(text, 'a', 64);
+	strcpy(text + 64, ".com");
+	ck_assert_uint_eq(from_text(text, w, &why), 0);
+	ck_assert_str_eq(why, "label longer than 63 octets");
+	/* 127 one-octet labels make 255 octets with the root; 128 do not fit */
+	size_t n = 0;
+	for (int i = 0; i < 127; i++) {
+		text[n++] = 'x';
+		text[n++] = '.';
+	}
+	text[n] = '\0';
+	ck_assert_uint_eq(from_text(text, w, &why), 255);
+	text[n++] = 'x';
+	text[n] = '\0';
+	ck_assert_uint_eq(from_text(text, w, &why), 0);
+	ck_assert_str_eq(why, "name longer than 255 octets");
+	/* escapes count as the one octet they stand for */
+	n = 0;
+	for (int i = 0; i < 63; i++) {
+		memcpy(text + n, "\\065", 4);
+		n += 4;
+	}
+	text[n] = '\0';
+	ck_assert_uint_eq(from_text(text, w, &why), 65);
+}
+END_TEST
+
+START_TEST(lower_ascii_only)
+{
+	uint8_t w[] = {4, 'A', 'z', 0xC4, '[', 1, 'Z', 0};
+	static const uint8_t want[] = {4, 'a', 'z', 0xC4, '[', 1, 'z', 0};
+	dns_name_lower(w, sizeof(w));
+	ck_assert(memcmp(w, want, sizeof(w)) == 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dns_name");
@@ -180,6 +283,10 @@ int main(void)
 	tcase_add_test(tc, name_too_long);
 	tcase_add_test(tc, escaping);
 	tcase_add_test(tc, case_insensitive_equal);
+	tcase_add_test(tc, from_text_plain_and_escapes);
+	tcase_add_test(tc, from_text_refuses);
+	tcase_add_test(tc, from_text_limits);
+	tcase_add_test(tc, lower_ascii_only);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

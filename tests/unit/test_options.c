@@ -15,7 +15,7 @@
 
 #include "options.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS 160
 
 static struct options o;
 static char err[256];
@@ -632,6 +632,33 @@ START_TEST(default_filter_buffer_too_small)
 }
 END_TEST
 
+START_TEST(ioc_files)
+{
+	ck_assert_int_eq(PARSE("-r", "x.pcap", "--ioc", "a.txt", "--ioc", "b.txt", "--alerts-only"),
+	                 OPTIONS_RUN);
+	ck_assert_uint_eq(o.nioc, 2);
+	ck_assert_str_eq(o.ioc_files[0], "a.txt");
+	ck_assert_str_eq(o.ioc_files[1], "b.txt");
+	ck_assert(o.alerts_only);
+	ck_assert_int_eq(PARSE("-r", "x.pcap"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nioc, 0);
+	ck_assert(!o.alerts_only);
+	assert_error(PARSE("-r", "x.pcap", "--alerts-only"), "--ioc");
+	assert_error(PARSE("-r", "x.pcap", "--ioc"), "--ioc");
+	/* a bounded number of lists */
+	char *args[2 * (OPT_MAX_IOC + 1) + 3]; /* -r x.pcap, 65 --ioc pairs, NULL */
+	int n = 0;
+	args[n++] = (char *)"-r";
+	args[n++] = (char *)"x.pcap";
+	for (int i = 0; i <= OPT_MAX_IOC; i++) {
+		args[n++] = (char *)"--ioc";
+		args[n++] = (char *)"l.txt";
+	}
+	args[n] = NULL;
+	assert_error(parse_argv(args), "too many --ioc");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("options");
@@ -655,6 +682,7 @@ int main(void)
 	tcase_add_test(tc, user_and_interval);
 	tcase_add_test(tc, log_dir_options);
 	tcase_add_test(tc, log_dir_config);
+	tcase_add_test(tc, ioc_files);
 	tcase_add_test(tc, default_filter_ethernet);
 	tcase_add_test(tc, default_filter_other_links);
 	tcase_add_test(tc, default_filter_buffer_too_small);

@@ -1,0 +1,698 @@
+/* ioc.c - indicator sets: loading and lookups, see ioc.h. */
+#include "config.h"
+
+#include "ioc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dns_name.h"
+#include "hash.h"
+#include "tbuf.h"
+
+/* First octet of an address key; a name's first octet (a length) is < 64. */
+#define KEY_V4 0xF4
+#define KEY_V6 0xF6
+#define LABEL_MAX 200
+#define MAX_LABELS 128 /* labels in a 255-octet name */
+#define FILTER_SLOTS_PER_BLOCK 128 /* 512 filter bits per 128 table slots */
+
+/*
+ * One table slot.  tag is 32 bits of the key's hash with the low bit set
+ * (0 = empty), key the offset of the key in the pool (a length octet and
+ * the bytes).  label[kind] is 0 when there is no indicator of that kind
+ * for this key, 1 when there is one without a label, 2 + i for label i.
+ */
+struct ioc_slot {
+	uint32_t tag;
+	uint32_t key;
+	uint32_t label[2];
+};
+
+struct ioc_set {
+	struct hash_key hk;
+	struct ioc_slot *slot;
+	size_t nslot; /* a power of two */
+	size_t used;
+	uint8_t *pool;
+	size_t pool_len, pool_cap;
+	char **labels; /* interned label strings */
+	size_t nlabels, labels_cap;
+	uint32_t *label_idx; /* open addressing: index + 1, 0 empty */
+	size_t nlabel_idx;
+	/*
+	 * A blocked Bloom filter in front of the table: 64-byte blocks, two
+	 * bits per key, 4 bits per slot (8 or more per key: about 5 % false
+	 * positives).  It stays in cache where the table
+	 * (32 MiB for a million names) does not, so most look-ups of names
+	 * that are not listed end without touching the table.
+	 */
+	uint64_t *filter;
+	size_t nblock; /* a power of two */
+	size_t count;
+	bool has_names;
+	/* prefix lengths present, longest first, per family */
+	uint8_t lens4[33], nlens4;
+	uint8_t lens6[129], nlens6;
+};
+
+struct ioc_set *ioc_set_new(void)
+{
+	struct ioc_set *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->nslot = 1024;
+	s->slot = calloc(s->nslot, sizeof(*s->slot));
+	s->nblock = s->nslot / FILTER_SLOTS_PER_BLOCK;
+	s->filter = calloc(s->nblock * 8, sizeof(*s->filter));
+	s->nlabel_idx = 64;
+	s->label_idx = calloc(s->nlabel_idx, sizeof(*s->label_idx));
+	if (!s->slot || !s->filter || !s->label_idx || hash_key_random(&s->hk) < 0) {
+		ioc_set_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void ioc_set_free(struct ioc_set *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nlabels; i++)
+		free(s->labels[i]);
+	free(s->labels);
+	free(s->label_idx);
+	free(s->slot);
+	free(s->filter);
+	free(s->pool);
+	free(s);
+}
+
+size_t ioc_set_count(const struct ioc_set *s)
+{
+	return s->count;
+}
+
+bool ioc_set_has_names(const struct ioc_set *s)
+{
+	return s->has_names;
+}
+
+bool ioc_set_has_addrs(const struct ioc_set *s)
+{
+	return s->nlens4 + s->nlens6 > 0;
+}
+
+/* ---------------------------------------------------------------- hashing */
+
+static uint32_t tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32) | 1u;
+}
+
+/*
+ * Offsets of the labels of a lower-case wire name (root excluded); returns
+ * their number, or -1 if the name is not well formed.
+ */
+static int name_labels(const uint8_t *w, size_t wlen, uint8_t off[MAX_LABELS])
+{
+	size_t i = 0;
+	int n = 0;
+	while (i < wlen && w[i] != 0) {
+		if (w[i] > 63 || n == MAX_LABELS || wlen - i - 1 < w[i])
+			return -1;
+		off[n++] = (uint8_t)i;
+		i += 1 + (size_t)w[i];
+	}
+	return (i < wlen && i + 1 == wlen) ? n : -1;
+}
+
+/*
+ * A seeded hash of n bytes continuing from acc.  Not SipHash: the table is
+ * built from the operator's lists, so a sender can only look names up,
+ * never fill a bucket; the random seed keeps it from aiming a look-up at
+ * a cluster, and this costs a tenth of SipHash on the packet path.
+ */
+static uint64_t bytes_hash(const struct ioc_set *s, uint64_t acc, const uint8_t *p, size_t n)
+{
+	const uint64_t m = 0x9E3779B97F4A7C15u;
+	uint64_t h = (acc ^ s->hk.k0) + n * m;
+	uint64_t w;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w ^ s->hk.k1) * m;
+	/* final avalanche (the MurmurHash3 finaliser) */
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDu;
+	h ^= h >> 33;
+	h *= 0xC4CEB9FE1A85EC53u;
+	h ^= h >> 33;
+	return h;
+}
+
+/*
+ * h[i] = hash of the suffix starting at label i, chained from the right:
+ * each label's hash covers the hash of the labels after it, so every
+ * suffix costs one pass over one label.
+ */
+static void name_hashes(const struct ioc_set *s, const uint8_t *w, const uint8_t *off, int n,
+                        uint64_t *h)
+{
+	uint64_t acc = 0x726f6f74u; /* the root */
+	for (int i = n - 1; i >= 0; i--) {
+		acc = bytes_hash(s, acc, w + off[i], 1 + (size_t)w[off[i]]);
+		h[i] = acc;
+	}
+}
+
+/* Hash of a whole lower-case wire name, as name_hashes() gives it. */
+static uint64_t name_hash(const struct ioc_set *s, const uint8_t *w, size_t wlen)
+{
+	uint8_t off[MAX_LABELS];
+	uint64_t h[MAX_LABELS];
+	int n = name_labels(w, wlen, off);
+	if (n <= 0)
+		return 0; /* the root or a bad name: never stored */
+	name_hashes(s, w, off, n, h);
+	return h[0];
+}
+
+/* The block and the two bits of a hash in the filter (bits from a remix). */
+static uint64_t *filter_at(uint64_t *filter, size_t nblock, uint64_t h, unsigned *w1,
+                           uint64_t *b1, unsigned *w2, uint64_t *b2)
+{
+	uint64_t f = h * 0xD6E8FEB86659FD93u;
+	uint64_t *block = filter + ((f >> 40) & (nblock - 1)) * 8;
+	*w1 = (unsigned)(f >> 6) & 7;
+	*b1 = 1ull << (f & 63);
+	*w2 = (unsigned)(f >> 15) & 7;
+	*b2 = 1ull << ((f >> 9) & 63);
+	return block;
+}
+
+static void filter_add(uint64_t *filter, size_t nblock, uint64_t h)
+{
+	uint64_t b1, b2;
+	unsigned w1, w2;
+	uint64_t *block = filter_at(filter, nblock, h, &w1, &b1, &w2, &b2);
+	block[w1] |= b1;
+	block[w2] |= b2;
+}
+
+static bool filter_has(const struct ioc_set *s, uint64_t h)
+{
+	uint64_t b1, b2;
+	unsigned w1, w2;
+	const uint64_t *block = filter_at(s->filter, s->nblock, h, &w1, &b1, &w2, &b2);
+	return (block[w1] & b1) && (block[w2] & b2);
+}
+
+/* The slot holding key[0..n) with hash h, or NULL. */
+static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const uint8_t *key,
+                                   size_t n)
+{
+	if (!filter_has(s, h))
+		return NULL;
+	size_t mask = s->nslot - 1;
+	uint32_t tag = tag_of(h);
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		const struct ioc_slot *sl = &s->slot[i];
+		if (sl->tag == 0)
+			return NULL;
+		if (sl->tag == tag && s->pool[sl->key] == n && memcmp(s->pool + sl->key + 1, key, n) == 0)
+			return sl;
+	}
+}
+
+bool ioc_lookup_name(const struct ioc_set *s, const uint8_t *wire, size_t wlen,
+                     struct ioc_ref *ref)
+{
+	uint8_t w[DNS_NAME_MAXWIRE], off[MAX_LABELS];
+	uint64_t h[MAX_LABELS];
+	if (!s->has_names || wlen == 0 || wlen > DNS_NAME_MAXWIRE)
+		return false;
+	memcpy(w, wire, wlen);
+	dns_name_lower(w, wlen);
+	int n = name_labels(w, wlen, off);
+	if (n <= 0)
+		return false;
+	name_hashes(s, w, off, n, h);
+	for (int i = 0; i < n; i++) {
+		const struct ioc_slot *sl = find(s, h[i], w + off[i], wlen - off[i]);
+		if (!sl)
+			continue;
+		int kind = sl->label[IOC_KIND_DOMAIN] ? IOC_KIND_DOMAIN : IOC_KIND_BELOW;
+		if (sl->label[kind] == 0 || (kind == IOC_KIND_BELOW && i == 0))
+			continue;
+		ref->slot = (uint32_t)(sl - s->slot);
+		ref->kind = (uint8_t)kind;
+		return true;
+	}
+	return false;
+}
+
+/* Key of an address prefix: family octet, length, the masked bytes. */
+static size_t addr_key(uint8_t key[18], int family, const uint8_t *bytes, unsigned plen)
+{
+	size_t nb = (plen + 7) / 8;
+	key[0] = family == 4 ? KEY_V4 : KEY_V6;
+	key[1] = (uint8_t)plen;
+	memcpy(key + 2, bytes, nb);
+	if (plen % 8)
+		key[2 + nb - 1] &= (uint8_t)(0xFF00u >> (plen % 8));
+	return 2 + nb;
+}
+
+bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct ioc_ref *ref)
+{
+	const uint8_t *lens = a->family == 4 ? s->lens4 : s->lens6;
+	size_t n = a->family == 4 ? s->nlens4 : s->nlens6;
+	uint8_t key[18];
+	for (size_t i = 0; i < n; i++) {
+		size_t klen = addr_key(key, a->family, a->bytes, lens[i]);
+		const struct ioc_slot *sl = find(s, bytes_hash(s, 0, key, klen), key, klen);
+		if (sl) {
+			ref->slot = (uint32_t)(sl - s->slot);
+			ref->kind = IOC_KIND_ADDR;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- building */
+
+/* Rehash into a table of n slots (a power of two, > 2 * used). */
+static int resize_table(struct ioc_set *s, size_t n)
+{
+	struct ioc_slot *t = calloc(n, sizeof(*t));
+	size_t nblock = n / FILTER_SLOTS_PER_BLOCK;
+	uint64_t *filter = calloc(nblock * 8, sizeof(*filter));
+	if (!t || !filter) {
+		free(t);
+		free(filter);
+		return -1;
+	}
+	for (size_t i = 0; i < s->nslot; i++) {
+		const struct ioc_slot *sl = &s->slot[i];
+		if (!sl->tag)
+			continue;
+		/* the hash is not kept: recompute it from the key */
+		const uint8_t *k = s->pool + sl->key;
+		uint64_t h;
+		if (k[1] == KEY_V4 || k[1] == KEY_V6) {
+			h = bytes_hash(s, 0, k + 1, k[0]);
+		} else {
+			h = name_hash(s, k + 1, k[0]);
+		}
+		size_t j = (size_t)h & (n - 1);
+		while (t[j].tag)
+			j = (j + 1) & (n - 1);
+		t[j] = *sl;
+		filter_add(filter, nblock, h);
+	}
+	free(s->slot);
+	free(s->filter);
+	s->slot = t;
+	s->nslot = n;
+	s->filter = filter;
+	s->nblock = nblock;
+	return 0;
+}
+
+static int pool_add(struct ioc_set *s, const uint8_t *key, size_t n, uint32_t *off)
+{
+	if (s->pool_len + 1 + n > s->pool_cap) {
+		size_t cap = s->pool_cap ? s->pool_cap * 2 : 65536;
+		if (cap > UINT32_MAX)
+			return -1;
+		uint8_t *p = realloc(s->pool, cap);
+		if (!p)
+			return -1;
+		s->pool = p;
+		s->pool_cap = cap;
+	}
+	*off = (uint32_t)s->pool_len;
+	s->pool[s->pool_len] = (uint8_t)n;
+	memcpy(s->pool + s->pool_len + 1, key, n);
+	s->pool_len += 1 + n;
+	return 0;
+}
+
+/* Add key with hash h as an indicator of this kind; returns 0 or -1. */
+static int insert(struct ioc_set *s, uint64_t h, const uint8_t *key, size_t n, int kind,
+                  uint32_t label)
+{
+	if ((s->used + 1) * 2 > s->nslot && resize_table(s, s->nslot * 2) < 0)
+		return -1;
+	size_t mask = s->nslot - 1;
+	uint32_t tag = tag_of(h);
+	size_t i = (size_t)h & mask;
+	for (;; i = (i + 1) & mask) {
+		struct ioc_slot *sl = &s->slot[i];
+		if (sl->tag == 0)
+			break;
+		if (sl->tag == tag && s->pool[sl->key] == n && memcmp(s->pool + sl->key + 1, key, n) == 0) {
+			if (sl->label[kind] == 0) { /* else the first one wins */
+				sl->label[kind] = label;
+				s->count++;
+			}
+			return 0;
+		}
+	}
+	struct ioc_slot *sl = &s->slot[i];
+	if (pool_add(s, key, n, &sl->key) < 0)
+		return -1;
+	sl->tag = tag;
+	filter_add(s->filter, s->nblock, h);
+	sl->label[0] = sl->label[1] = 0;
+	sl->label[kind] = label;
+	s->used++;
+	s->count++;
+	return 0;
+}
+
+/* Slot value of a label (see struct ioc_slot); 0 on out-of-memory. */
+static uint32_t intern_label(struct ioc_set *s, const char *text, size_t n)
+{
+	if (n == 0)
+		return 1;
+	uint64_t h = hash_siphash(&s->hk, text, n);
+	size_t mask = s->nlabel_idx - 1;
+	size_t i = (size_t)h & mask;
+	for (; s->label_idx[i]; i = (i + 1) & mask) {
+		const char *l = s->labels[s->label_idx[i] - 1];
+		if (strlen(l) == n && memcmp(l, text, n) == 0)
+			return s->label_idx[i] + 1;
+	}
+	if (s->nlabels == s->labels_cap) {
+		size_t cap = s->labels_cap ? s->labels_cap * 2 : 16;
+		char **p = realloc(s->labels, cap * sizeof(*p));
+		if (!p)
+			return 0;
+		s->labels = p;
+		s->labels_cap = cap;
+	}
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, text, n);
+	copy[n] = '\0';
+	s->labels[s->nlabels++] = copy;
+	s->label_idx[i] = (uint32_t)s->nlabels;
+	if (s->nlabels * 2 > s->nlabel_idx) { /* rebuild twice as large */
+		size_t nn = s->nlabel_idx * 2;
+		uint32_t *t = calloc(nn, sizeof(*t));
+		if (!t)
+			return 0;
+		for (size_t k = 0; k < s->nlabels; k++) {
+			size_t j = (size_t)hash_siphash(&s->hk, s->labels[k], strlen(s->labels[k])) & (nn - 1);
+			while (t[j])
+				j = (j + 1) & (nn - 1);
+			t[j] = (uint32_t)k + 1;
+		}
+		free(s->label_idx);
+		s->label_idx = t;
+		s->nlabel_idx = nn;
+	}
+	return (uint32_t)s->nlabels + 1;
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static bool all_in(const char *t, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(set, t[i]))
+			return false;
+	return true;
+}
+
+/* Parse "ADDR" or "ADDR/LEN"; returns NULL or a reason. */
+static const char *add_addr(struct ioc_set *s, const char *t, size_t n, int family,
+                            uint32_t label)
+{
+	char text[64];
+	unsigned max = family == 4 ? 32 : 128;
+	unsigned plen = max;
+	const char *slash = memchr(t, '/', n);
+	size_t alen = slash ? (size_t)(slash - t) : n;
+	if (alen >= sizeof(text))
+		return family == 4 ? "bad IPv4 address" : "bad IPv6 address";
+	memcpy(text, t, alen);
+	text[alen] = '\0';
+	uint8_t bytes[16] = {0};
+	if (inet_pton(family == 4 ? AF_INET : AF_INET6, text, bytes) != 1)
+		return family == 4 ? "bad IPv4 address" : "bad IPv6 address";
+	if (slash) {
+		size_t dl = n - alen - 1;
+		if (dl == 0 || dl > 3 || !all_in(slash + 1, dl, "0123456789"))
+			return "bad prefix length";
+		plen = 0;
+		for (size_t i = 0; i < dl; i++)
+			plen = plen * 10 + (unsigned)(slash[1 + i] - '0');
+		if (plen > max)
+			return "prefix length too long for the address";
+	}
+	uint8_t key[18];
+	size_t klen = addr_key(key, family, bytes, plen);
+	if (memcmp(key + 2, bytes, klen - 2) != 0)
+		return "host bits set after the prefix length";
+	for (size_t i = klen - 2; i < 16; i++)
+		if (bytes[i])
+			return "host bits set after the prefix length";
+	if (insert(s, bytes_hash(s, 0, key, klen), key, klen, IOC_KIND_DOMAIN, label) < 0)
+		return "out of memory";
+	uint8_t *lens = family == 4 ? s->lens4 : s->lens6;
+	uint8_t *nl = family == 4 ? &s->nlens4 : &s->nlens6;
+	size_t i = 0;
+	while (i < *nl && lens[i] > plen)
+		i++;
+	if (i == *nl || lens[i] != plen) { /* keep them longest first */
+		memmove(lens + i + 1, lens + i, *nl - i);
+		lens[i] = (uint8_t)plen;
+		(*nl)++;
+	}
+	return NULL;
+}
+
+static const char *add_name(struct ioc_set *s, const char *t, size_t n, uint32_t label)
+{
+	int kind = IOC_KIND_DOMAIN;
+	if (n >= 2 && t[0] == '*' && t[1] == '.') {
+		kind = IOC_KIND_BELOW;
+		t += 2;
+		n -= 2;
+	}
+	if (memchr(t, '/', n))
+		return "'/' in a domain (a URL is not an indicator; escape it as \\/)";
+	uint8_t w[DNS_NAME_MAXWIRE];
+	size_t wlen;
+	const char *why = dns_name_from_text(t, n, w, &wlen);
+	if (why)
+		return why;
+	if (wlen == 1)
+		return "the root would match every name";
+	dns_name_lower(w, wlen);
+	if (insert(s, name_hash(s, w, wlen), w, wlen, kind, label) < 0)
+		return "out of memory";
+	s->has_names = true;
+	return NULL;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Check a label's text: printable ASCII, bounded.  NULL or a reason. */
+static const char *check_label(const char *t, size_t n)
+{
+	if (n > LABEL_MAX)
+		return "label longer than 200 characters";
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == '\t')
+			return "more than one TAB-separated label";
+		if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] > 0x7E)
+			return "label is not printable ASCII";
+	}
+	return NULL;
+}
+
+/* One line without its newline; returns NULL or a reason. */
+static const char *add_line(struct ioc_set *s, const char *line, size_t n)
+{
+	size_t b = 0;
+	while (b < n && is_blank(line[b]))
+		b++;
+	while (n > b && is_blank(line[n - 1]))
+		n--;
+	if (b == n || line[b] == '#')
+		return NULL;
+	if (memchr(line + b, '\0', n - b))
+		return "NUL byte in line";
+	size_t e = b;
+	while (e < n && !is_blank(line[e]))
+		e++;
+	const char *lt = NULL;
+	size_t ln = 0;
+	if (e < n) {
+		size_t k = e;
+		while (k < n && is_blank(line[k]))
+			k++;
+		if (line[k] != '#') { /* not a comment: a label, after a TAB */
+			if (!memchr(line + e, '\t', k - e))
+				return "text after the indicator (separate a label with a TAB)";
+			lt = line + k;
+			ln = n - k;
+			const char *why = check_label(lt, ln);
+			if (why)
+				return why;
+		}
+	}
+	uint32_t label = intern_label(s, lt, ln);
+	if (label == 0)
+		return "out of memory";
+	const char *t = line + b;
+	size_t tn = e - b;
+	const char *colon = memchr(t, ':', tn);
+	if (colon) {
+		if (tn - (size_t)(colon - t) >= 3 && colon[1] == '/' && colon[2] == '/')
+			return "a URL is not an indicator (give its host name)";
+		return add_addr(s, t, tn, 6, label);
+	}
+	if (t[0] >= '0' && t[0] <= '9' && all_in(t, tn, "0123456789./"))
+		return add_addr(s, t, tn, 4, label);
+	return add_name(s, t, tn, label);
+}
+
+int ioc_set_add_text(struct ioc_set *s, const char *name, const char *text, size_t len,
+                     char *err, size_t errlen)
+{
+	size_t lineno = 0;
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		lineno++;
+		const char *why = add_line(s, text + i, end - i);
+		if (why) {
+			snprintf(err, errlen, "%s:%zu: %s", name, lineno, why);
+			return -1;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+/*
+ * Make room for up to n more indicators of about `bytes` bytes in all, so
+ * a large list is not rehashed and copied again and again as it loads.
+ * Only a hint: failing here is not an error.
+ */
+static void reserve(struct ioc_set *s, size_t n, size_t bytes)
+{
+	size_t want = s->nslot;
+	while (want < SIZE_MAX / 4 && want < (s->used + n) * 2 + 2)
+		want *= 2;
+	if (want > s->nslot)
+		(void)resize_table(s, want);
+	if (s->pool_len + bytes > s->pool_cap && s->pool_len + bytes < UINT32_MAX) {
+		uint8_t *p = realloc(s->pool, s->pool_len + bytes);
+		if (p) {
+			s->pool = p;
+			s->pool_cap = s->pool_len + bytes;
+		}
+	}
+}
+
+/* Lines in a regular file, counted ahead of parsing (for reserve()). */
+static void reserve_for_file(struct ioc_set *s, FILE *fp)
+{
+	struct stat st;
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	char buf[65536];
+	size_t n, lines = 1;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))); p++)
+			lines++;
+	rewind(fp);
+	/* a wire name is at most its text plus one octet, plus the key length */
+	reserve(s, lines, (size_t)st.st_size + 2 * lines);
+}
+
+int ioc_set_add_file(struct ioc_set *s, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	reserve_for_file(s, fp);
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int rc = 0;
+	errno = 0;
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		const char *why = add_line(s, line, (size_t)n);
+		if (why) {
+			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
+		rc = -1;
+	}
+	free(line);
+	(void)fclose(fp); /* read only: nothing to lose */
+	return rc;
+}
+
+/* ---------------------------------------------------------------- results */
+
+const char *ioc_ref_text(const struct ioc_set *s, struct ioc_ref ref, char buf[IOC_TEXT_MAX])
+{
+	const uint8_t *k = s->pool + s->slot[ref.slot].key;
+	if (ref.kind == IOC_KIND_ADDR) {
+		uint8_t bytes[16] = {0};
+		int family = k[1] == KEY_V4 ? 4 : 6;
+		unsigned plen = k[2];
+		memcpy(bytes, k + 3, (size_t)k[0] - 2);
+		inet_ntop(family == 4 ? AF_INET : AF_INET6, bytes, buf, IOC_TEXT_MAX);
+		if (plen != (family == 4 ? 32u : 128u)) {
+			size_t l = strlen(buf);
+			snprintf(buf + l, IOC_TEXT_MAX - l, "/%u", plen);
+		}
+		return buf;
+	}
+	struct tbuf b;
+	tbuf_init(&b, buf, IOC_TEXT_MAX);
+	if (ref.kind == IOC_KIND_BELOW)
+		tbuf_put(&b, "*.", 2);
+	dns_name_render(&b, k + 1, k[0]);
+	if (tbuf_finish(&b) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+const char *ioc_ref_label(const struct ioc_set *s, struct ioc_ref ref)
+{
+	uint32_t l = s->slot[ref.slot].label[ref.kind == IOC_KIND_BELOW];
+	return l >= 2 ? s->labels[l - 2] : NULL;
+}

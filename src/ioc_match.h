@@ -1,0 +1,56 @@
+/*
+ * ioc_match.h - match the names and addresses of DNS messages against an
+ * indicator set (ioc.h), collecting what matched for the events.
+ *
+ * Names are matched in wire form, straight from the message bytes
+ * (dns_msg.wire), never through their escaped text: every question name,
+ * every owner name, the names inside NS, CNAME, DNAME, PTR, MX, KX, AFSDB,
+ * RT, SRV, SVCB, HTTPS and SOA (MNAME) rdata, and the addresses of A and
+ * AAAA records, in every section.  Each indicator is reported once per
+ * collection, at the first place it matched.
+ */
+#ifndef DNS_GAZER_IOC_MATCH_H
+#define DNS_GAZER_IOC_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dns_msg.h"
+#include "dns_name.h"
+#include "ioc.h"
+#include "net_addr.h"
+
+/* At most this many indicators are reported per transaction. */
+#define IOC_MATCH_MAX 8
+
+struct ioc_hit {
+	struct ioc_ref ref;
+	const char *where;   /* "query", "answer.name", "answer.data", ..., "client_addr" */
+	bool reply;          /* found in the reply (else in the query or the addresses) */
+	const char *label;   /* NULL if none; owned by the set */
+	char indicator[IOC_TEXT_MAX];
+	char matched[DNS_NAME_MAXTEXT]; /* the name or address as seen, presentation form */
+};
+
+struct ioc_hits {
+	const struct ioc_set *set; /* borrowed */
+	size_t n;
+	bool more;                 /* further indicators matched but were not kept */
+	struct ioc_hit hit[IOC_MATCH_MAX];
+};
+
+/* Start an empty collection against set. */
+void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set);
+
+/*
+ * Match every name and address of m (parsed from m->wire, which must still
+ * be valid); reply says which message of the transaction it is.  With
+ * skip_question the first question is not matched (the reply's copy of a
+ * question already matched in its query).
+ */
+void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question);
+
+/* Match an endpoint's address; where is "client_addr" or "server_addr". */
+void ioc_match_addr(struct ioc_hits *h, const struct net_addr *a, const char *where);
+
+#endif /* DNS_GAZER_IOC_MATCH_H */

@@ -1,0 +1,127 @@
+#!/bin/sh
+# Indicator lists (--ioc): start-up errors, an empty list changes nothing,
+# and SIGHUP reloads while traffic flows through a FIFO: each phase meets
+# the list it should, a bad list keeps the old one with one error line,
+# and no transaction is lost or changed beside its ioc key.
+set -u
+: "${top_srcdir:=.}" "${top_builddir:=.}" "${DNS_GAZER:=$top_builddir/dns-gazer}"
+: "${PYTHON3:=python3}"
+pcaps=$top_srcdir/tests/pcap
+feed=$top_srcdir/tests/system/ioc_feed.py
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ioc.XXXXXX") || exit 99
+pid=
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    [ -n "${IOC_KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+export TZ=UTC LC_ALL=C
+fail=0
+if ! "$PYTHON3" -c 'import fcntl, termios' 2>/dev/null || [ ! -r /proc/self/stat ]; then
+    echo "SKIP: needs python3 and /proc"; exit 77
+fi
+
+check() { # check NAME COMMAND...: a test that passes when COMMAND succeeds
+    name=$1; shift
+    if "$@" >"$tmp/why" 2>&1; then echo "ok   $name"
+    else echo "FAIL $name"; sed 's/^/  /' "$tmp/why"; fail=$((fail + 1)); fi
+}
+
+# -- start-up: one error line, exit 1, nothing logged
+printf 'good.test\n\nbad..test\n' >"$tmp/bad.txt"
+expect_error() { # STATUS PATTERN ARGS...
+    want=$1 pattern=$2; shift 2
+    "$DNS_GAZER" -r "$pcaps/ioc/ioc.pcap" "$@" -t "$tmp/out" >/dev/null 2>"$tmp/err"
+    got=$?
+    [ "$got" -eq "$want" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$pattern" "$tmp/err" &&
+        [ ! -s "$tmp/out" ] || { echo "exit $got, stderr:"; cat "$tmp/err"; return 1; }
+}
+check "bad list at start" expect_error 1 "^dns-gazer: $tmp/bad.txt:3: empty label\$" --ioc "$tmp/bad.txt"
+check "missing list" expect_error 1 "$tmp/none.txt: No such file or directory" --ioc "$tmp/none.txt"
+check "--alerts-only without --ioc" expect_error 2 "needs --ioc" --alerts-only
+
+# -- a list with nothing in it changes nothing
+printf '# nothing yet\n\n' >"$tmp/empty.txt"
+same_as_without() {
+    "$DNS_GAZER" -r "$pcaps/ioc/ioc.pcap" -R -t "$tmp/a" -q &&
+    "$DNS_GAZER" -r "$pcaps/ioc/ioc.pcap" -R -t "$tmp/b" -q --ioc "$tmp/empty.txt" &&
+    cmp "$tmp/a" "$tmp/b"
+}
+check "empty list: same output" same_as_without
+
+# -- reload under traffic
+printf 'old.test\tv1\n' >"$tmp/list.txt"
+printf '# the second list\nnew.test\tv2\n' >"$tmp/new.txt"
+printf 'new.test\tv3\nnewer.test\n*.\n' >"$tmp/broken.txt"
+"$PYTHON3" "$feed" file "$tmp/all.pcap" || exit 99
+"$DNS_GAZER" -r "$tmp/all.pcap" -t "$tmp/plain.out" -q || exit 99
+mkfifo "$tmp/fifo" || exit 99
+"$DNS_GAZER" -r "$tmp/fifo" --ioc "$tmp/list.txt" -t "$tmp/reload.out" 2>"$tmp/reload.err" &
+pid=$!
+timeout 60 "$PYTHON3" "$feed" fifo "$tmp/fifo" "$pid" "$tmp/list.txt" "$tmp/new.txt" "$tmp/broken.txt"
+frc=$?
+# bounded wait for dns-gazer to finish the input
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait "$pid"
+rc=$?
+pid=
+check "feeder and dns-gazer ran" test "$frc" -eq 0 -a "$rc" -eq 0
+
+# The alerts, as (query name, label): phase 1 old list, then the new one
+"$PYTHON3" - "$tmp/reload.out" >"$tmp/alerts" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t, tag, js = line.rstrip("\n").split("\t")
+    if tag.endswith(".dns.alert"):
+        d = json.loads(js)
+        print(d["query"], d.get("label", "-"))
+PY
+{
+    echo "a.old.test. v1"
+    echo "p.new.test. v2"
+    echo "b.new.test. v2"
+    echo "c.new.test. v2"
+    i=1
+    while [ $i -lt 200 ]; do echo "d$i.new.test. v2"; i=$((i + 2)); done
+} >"$tmp/alerts.want"
+check "each phase meets its list" diff -u "$tmp/alerts.want" "$tmp/alerts"
+
+# No transaction lost or changed: the tx lines without their ioc key are
+# those of a run on the same capture read from a file with no list.
+strip_ioc() {
+    "$PYTHON3" - "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t, tag, js = line.rstrip("\n").split("\t")
+    if tag.endswith(".dns.tx"):
+        d = json.loads(js)
+        d.pop("ioc", None)
+        print(t, tag, json.dumps(d, sort_keys=True), sep="\t")
+PY
+}
+same_tx() { strip_ioc "$tmp/plain.out" >"$tmp/p" && strip_ioc "$tmp/reload.out" >"$tmp/r" &&
+    [ "$(wc -l <"$tmp/p")" -eq 207 ] && diff -u "$tmp/p" "$tmp/r"; }
+check "no transaction lost across reloads" same_tx
+
+# The query pending across the first reload was matched when it was seen
+# (old list: no match), its reply when it came (new list: its answer's
+# owner name), and the two paired.
+pending() { grep -F '"name": "p.new.test."' "$tmp/reload.out" | grep -F '"status": "success"' |
+    grep -qF '"ioc": [{"indicator": "new.test.", "label": "v2", "matched": "p.new.test.", "where": "answer.name"}]'; }
+check "query pending across a reload pairs" pending
+
+# The bad list: exactly one error line naming file and line; the old list stays
+bad_reload() {
+    grep -v '^dns-gazer: [0-9]* indicators from' "$tmp/reload.err" | grep -v '^dns-gazer: statistics' |
+        grep -v '^  ' >"$tmp/errlines"
+    echo "dns-gazer: $tmp/list.txt:3: empty name (not reloaded: the old lists stay)" >"$tmp/errwant"
+    diff -u "$tmp/errwant" "$tmp/errlines"
+}
+check "bad reload: one error line, old list kept" bad_reload
+reloads() { [ "$(grep -c '^dns-gazer: 1 indicators from 1 file' "$tmp/reload.err")" -ge 3 ]; }
+check "good reloads are reported" reloads
+
+echo "$fail failed"
+[ "$fail" -eq 0 ]

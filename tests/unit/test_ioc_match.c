@@ -1,0 +1,500 @@
+/*
+ * Unit tests for ioc_match.c (names and addresses of parsed messages
+ * against a set) and for the gazer's alerting: when alerts go out, what
+ * the tx carries, and sinks that take alerts only.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_msg.h"
+#include "gazer.h"
+#include "ioc.h"
+#include "ioc_match.h"
+#include "wirebuild.h"
+
+#define T_A 1
+#define T_NS 2
+#define T_CNAME 5
+#define T_SOA 6
+#define T_PTR 12
+#define T_MX 15
+#define T_TXT 16
+#define T_AAAA 28
+#define T_SRV 33
+#define T_KX 36
+#define T_DNAME 39
+#define T_SVCB 64
+#define T_HTTPS 65
+
+static struct ioc_set *load(const char *text)
+{
+	char err[256];
+	struct ioc_set *s = ioc_set_new();
+	ck_assert_ptr_nonnull(s);
+	ck_assert_msg(ioc_set_add_text(s, "t", text, strlen(text), err, sizeof(err)) == 0, "%s", err);
+	return s;
+}
+
+static struct dns_parser parser;
+static struct dns_msg msg;
+
+/* Parse m (which must stay alive while msg is used) into msg. */
+static void parse(const struct wb *m)
+{
+	dns_parser_reset(&parser);
+	ck_assert(dns_msg_usable(dns_msg_parse(&parser, m->b, m->n, &msg)));
+}
+
+/* Match m against set; the hits go to h. */
+static void match(struct ioc_hits *h, const struct ioc_set *set, const struct wb *m)
+{
+	parse(m);
+	ioc_hits_init(h, set);
+	ioc_match_msg(h, &msg, true, false);
+}
+
+static void setup(void)
+{
+	ck_assert_int_eq(dns_parser_init(&parser), 0);
+}
+
+static void teardown(void)
+{
+	dns_parser_free(&parser);
+}
+
+START_TEST(cname_chain_target)
+{
+	/* www.good.test CNAME cdn.evil.test; cdn.evil.test A 192.0.2.1 */
+	struct ioc_set *s = load("evil.test\tfeed\n");
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8180, 1, 2, 0, 0);
+	size_t q = m.n;
+	wb_question(&m, "www.good.test", T_A, 1);
+	wb_name_ptr(&m, "", (long)q);
+	size_t rd = m.n + 10;
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 15);
+	wb_name(&m, "cdn.evil.test");
+	wb_name_ptr(&m, "", (long)rd);
+	wb_rr_fixed(&m, T_A, 1, 60, 4);
+	wb_bytes(&m, "\xc0\x00\x02\x01", 4);
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 1); /* once, though the A record's owner matches too */
+	ck_assert_str_eq(h.hit[0].where, "answer.data");
+	ck_assert_str_eq(h.hit[0].indicator, "evil.test.");
+	ck_assert_str_eq(h.hit[0].label, "feed");
+	ck_assert_str_eq(h.hit[0].matched, "cdn.evil.test.");
+	ck_assert(h.hit[0].reply);
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(every_name_bearing_type)
+{
+	static const struct {
+		unsigned type;
+		const char *prefix; /* fixed fields before the name */
+		size_t plen;
+	} types[] = {
+		{T_NS, "", 0},          {T_CNAME, "", 0},         {T_PTR, "", 0},
+		{T_DNAME, "", 0},       {T_SOA, "", 0},           {T_MX, "\x00\x0a", 2},
+		{T_KX, "\x00\x0a", 2},  {T_SVCB, "\x00\x01", 2},  {T_HTTPS, "\x00\x01", 2},
+		{T_SRV, "\x00\x01\x00\x02\x01\xbb", 6},
+	};
+	static const char *const where[] = {"answer.data", "authority.data", "additional.data"};
+	struct ioc_set *s = load("target.bad\n");
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		for (int sec = 0; sec < 3; sec++) {
+			struct wb m;
+			wb_dns_header(&m, 1, 0x8180, 1, sec == 0, sec == 1, sec == 2);
+			wb_question(&m, "q.good", T_A, 1);
+			wb_name(&m, "owner.good");
+			size_t tail = types[i].type == T_SOA ? 20 : 0; /* SOA: RNAME . and 5 numbers */
+			wb_rr_fixed(&m, types[i].type, 1, 60,
+			            (unsigned)(types[i].plen + 14 + (tail ? 1 + tail : 0)));
+			wb_bytes(&m, types[i].prefix, types[i].plen);
+			wb_name(&m, "x.target.bad");
+			if (tail) {
+				wb_u8(&m, 0);
+				for (size_t k = 0; k < tail; k++)
+					wb_u8(&m, 1);
+			}
+			struct ioc_hits h;
+			match(&h, s, &m);
+			ck_assert_msg(h.n == 1, "type %u section %d: %zu hits", types[i].type, sec, h.n);
+			ck_assert_str_eq(h.hit[0].where, where[sec]);
+			ck_assert_str_eq(h.hit[0].matched, "x.target.bad.");
+		}
+	}
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(names_in_other_rdata_are_not_looked_for)
+{
+	/* TXT holding a name's text: data, not a name */
+	struct ioc_set *s = load("target.bad\n");
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8180, 1, 1, 0, 0);
+	wb_question(&m, "q.good", T_TXT, 1);
+	wb_name(&m, "q.good");
+	wb_rr_fixed(&m, T_TXT, 1, 60, 11);
+	wb_u8(&m, 10);
+	wb_bytes(&m, "target.bad", 10);
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 0);
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(owner_names_and_question)
+{
+	struct ioc_set *s = load("bad.example\tq\n*.glue.example\tg\n");
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8180, 1, 0, 1, 1);
+	wb_question(&m, "WwW.BaD.eXaMpLe", T_A, 1); /* case is no disguise */
+	wb_name(&m, "good.example");
+	wb_rr_fixed(&m, T_NS, 1, 60, 18);
+	wb_name(&m, "ns1.good.example");
+	wb_name(&m, "ns1.glue.example");
+	wb_rr_fixed(&m, T_A, 1, 60, 4);
+	wb_bytes(&m, "\xc0\x00\x02\x35", 4);
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_str_eq(h.hit[0].where, "query");
+	ck_assert_str_eq(h.hit[0].matched, "WwW.BaD.eXaMpLe.");
+	ck_assert_str_eq(h.hit[0].indicator, "bad.example.");
+	ck_assert_str_eq(h.hit[1].where, "additional.name");
+	ck_assert_str_eq(h.hit[1].indicator, "*.glue.example.");
+	ck_assert_str_eq(h.hit[1].label, "g");
+
+	/* the reply's question is skipped when its query was matched */
+	ioc_hits_init(&h, s);
+	ioc_match_msg(&h, &msg, true, true);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].where, "additional.name");
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(escaping_tricks)
+{
+	struct ioc_set *s = load("evil.test\n");
+	struct ioc_hits h;
+	struct wb m;
+	/* one label "evil.test" (a dot inside it) is not the name evil.test */
+	wb_dns_header(&m, 1, 0, 1, 0, 0, 0);
+	wb_u8(&m, 9);
+	wb_bytes(&m, "evil.test", 9);
+	wb_u8(&m, 0);
+	wb_u16(&m, T_A);
+	wb_u16(&m, 1);
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 0);
+	ck_assert_str_eq(msg.rr[0].name, "evil\\.test.");
+
+	/* split across compression pointers and in capitals, it still is */
+	wb_dns_header(&m, 1, 0x8180, 1, 1, 0, 0);
+	size_t q = m.n;
+	wb_question(&m, "EVIL.TEST", T_A, 1);
+	wb_name_ptr(&m, "x.y", (long)q + 5); /* x.y.TEST */
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 4);
+	wb_name_ptr(&m, "a", (long)q);     /* a.EVIL.TEST */
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].where, "query");
+
+	/* a match shows the name as logged, escapes and all */
+	ioc_set_free(s);
+	s = load("e\\255vil.test\n");
+	wb_dns_header(&m, 1, 0, 1, 0, 0, 0);
+	wb_u8(&m, 5);
+	wb_bytes(&m, "E\xffVIL", 5);
+	wb_name(&m, "test");
+	wb_u16(&m, T_A);
+	wb_u16(&m, 1);
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].matched, "E\\255VIL.test.");
+	ck_assert_str_eq(h.hit[0].indicator, "e\\255vil.test.");
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(addresses_in_records)
+{
+	struct ioc_set *s = load("192.0.2.0/24\tnet4\n2001:db8::/48\tnet6\n");
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8180, 1, 2, 0, 1);
+	size_t q = m.n;
+	wb_question(&m, "a.good", T_A, 1);
+	wb_name_ptr(&m, "", (long)q);
+	wb_rr_fixed(&m, T_A, 1, 60, 4);
+	wb_bytes(&m, "\xc6\x33\x64\x01", 4); /* 198.51.100.1: no */
+	wb_name_ptr(&m, "", (long)q);
+	wb_rr_fixed(&m, T_A, 1, 60, 4);
+	wb_bytes(&m, "\xc0\x00\x02\x07", 4);
+	wb_name(&m, "ns.good");
+	wb_rr_fixed(&m, T_AAAA, 1, 60, 16);
+	wb_bytes(&m, "\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x35", 16);
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_str_eq(h.hit[0].where, "answer.data");
+	ck_assert_str_eq(h.hit[0].matched, "192.0.2.7");
+	ck_assert_str_eq(h.hit[0].indicator, "192.0.2.0/24");
+	ck_assert_str_eq(h.hit[1].where, "additional.data");
+	ck_assert_str_eq(h.hit[1].matched, "2001:db8::35");
+	ck_assert_str_eq(h.hit[1].label, "net6");
+
+	/* and the endpoints */
+	struct net_addr a;
+	net_addr_set4(&a, (const uint8_t *)"\xc0\x00\x02\xfe");
+	ioc_hits_init(&h, s);
+	ioc_match_addr(&h, &a, "server_addr");
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].where, "server_addr");
+	ck_assert_str_eq(h.hit[0].matched, "192.0.2.254");
+	ck_assert(!h.hit[0].reply);
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(hits_are_bounded)
+{
+	char list[1024] = "";
+	for (int i = 0; i < 12; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "n%d.bad\n", i);
+	struct ioc_set *s = load(list);
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8180, 0, 12, 0, 0);
+	for (int i = 0; i < 12; i++) {
+		char n[16];
+		snprintf(n, sizeof(n), "n%d.bad", i);
+		wb_name(&m, n);
+		wb_rr_fixed(&m, T_A, 1, 60, 4);
+		wb_bytes(&m, "\x01\x02\x03\x04", 4);
+	}
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, IOC_MATCH_MAX);
+	ck_assert(h.more);
+	ck_assert_str_eq(h.hit[IOC_MATCH_MAX - 1].matched, "n7.bad.");
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(broken_rdata_names)
+{
+	struct ioc_set *s = load("bad.test\n");
+	struct wb m;
+	/* CNAME rdata whose name runs past the rdata; a forward pointer; root SVCB */
+	wb_dns_header(&m, 1, 0x8180, 0, 3, 0, 0);
+	wb_name(&m, "a.good");
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 4);
+	wb_bytes(&m, "\x03" "bad", 4);
+	size_t here = m.n;
+	wb_name(&m, "b.good");
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 2);
+	wb_u16(&m, 0xC000u | (unsigned)(here + 40));
+	wb_name(&m, "c.good");
+	wb_rr_fixed(&m, T_SVCB, 1, 60, 3);
+	wb_bytes(&m, "\x00\x01\x00", 3);
+	wb_name(&m, "bad.test"); /* bytes after: the header lies, they are junk */
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 0);
+	ioc_set_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------ gazer: when alerts go */
+
+struct fake_sink {
+	struct sink base;
+	int tx, records, alerts;
+	const char *last_tag;
+	const char *where[16];
+	bool reply[16];
+	size_t tx_ioc; /* indicators carried by the last tx */
+};
+
+static int fake_tx(struct sink *s, const struct tx_view *tx)
+{
+	struct fake_sink *f = (struct fake_sink *)s;
+	f->tx++;
+	f->tx_ioc = tx->ioc ? tx->ioc->n : 0;
+	return 0;
+}
+
+static int fake_record(struct sink *s, const struct tx_view *tx, bool reply,
+                       const struct dns_rr *rr)
+{
+	(void)tx, (void)reply, (void)rr;
+	((struct fake_sink *)s)->records++;
+	return 0;
+}
+
+static int fake_event(struct sink *s, const struct sink_event *ev)
+{
+	struct fake_sink *f = (struct fake_sink *)s;
+	const struct alert_view *av = ev->arg;
+	ck_assert_int_lt(f->alerts, 16);
+	f->where[f->alerts] = av->hit->where;
+	f->reply[f->alerts] = av->hit->reply;
+	f->alerts++;
+	f->last_tag = ev->tag;
+	ck_assert_int_eq(ev->ts_us, alert_view_time(av));
+	return 0;
+}
+
+static int fake_noop(struct sink *s)
+{
+	(void)s;
+	return 0;
+}
+
+static const struct sink_ops fake_ops = {
+	.tx = fake_tx, .record = fake_record, .event = fake_event, .flush = fake_noop, .close = fake_noop};
+
+static void feed(struct gazer *g, const struct wb *m, bool reply, int64_t ts)
+{
+	static const uint8_t c[4] = {10, 0, 0, 1}, sv[4] = {192, 0, 2, 53};
+	struct pkt p;
+	memset(&p, 0, sizeof(p));
+	net_addr_set4(reply ? &p.dst : &p.src, c);
+	net_addr_set4(reply ? &p.src : &p.dst, sv);
+	p.sport = reply ? 53 : 40000;
+	p.dport = reply ? 40000 : 53;
+	p.proto = 17;
+	p.payload = m->b;
+	p.len = m->n;
+	gazer_message(g, &p, ts);
+}
+
+START_TEST(gazer_alerts_as_the_client_asks)
+{
+	struct ioc_set *s = load("evil.test\n192.0.2.53\tresolver\ncdn.bad\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct fake_sink only = {.base = {.ops = &fake_ops, .name = "only", .alerts_only = true}};
+	struct sink *sinks[] = {&all.base, &only.base};
+	struct stats st;
+	memset(&st, 0, sizeof(st));
+	static const uint16_t port53 = 53;
+	struct gazer_config cfg = {.timeout_us = 60000000, .max_pending = 100, .records = true,
+	                           .ports = &port53, .nports = 1, .alert_tag = "p.dns.alert"};
+	struct gazer *g = gazer_new(&cfg, sinks, 2, &st);
+	ck_assert_ptr_nonnull(g);
+	gazer_set_ioc(g, s);
+
+	struct wb q, r;
+	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.evil.test", T_A, 1);
+	feed(g, &q, false, 1000000);
+	/* the query alone raised its alerts: the name and the server */
+	ck_assert_int_eq(all.alerts, 2);
+	ck_assert_int_eq(only.alerts, 2);
+	ck_assert_str_eq(all.last_tag, "p.dns.alert");
+	ck_assert_str_eq(all.where[0], "query");
+	ck_assert_str_eq(all.where[1], "server_addr");
+	ck_assert_int_eq(all.tx, 0);
+	ck_assert_int_eq(all.records, 1);
+	ck_assert_int_eq(only.records, 0);
+
+	wb_dns_header(&r, 7, 0x8180, 1, 1, 0, 0);
+	size_t qo = r.n;
+	wb_question(&r, "www.evil.test", T_A, 1);
+	wb_name_ptr(&r, "", (long)qo);
+	wb_rr_fixed(&r, T_CNAME, 1, 60, 11);
+	wb_name(&r, "x.cdn.bad");
+	feed(g, &r, true, 1500000);
+	/* the reply adds only what is new: the CNAME target */
+	ck_assert_int_eq(all.alerts, 3);
+	ck_assert_str_eq(all.where[2], "answer.data");
+	ck_assert(all.reply[2]);
+	ck_assert_int_eq(all.tx, 1);
+	ck_assert_uint_eq(all.tx_ioc, 3); /* the tx carries all three */
+	ck_assert_int_eq(only.tx, 0);
+	ck_assert_int_eq(only.records, 0);
+	ck_assert_int_eq(only.alerts, 3);
+	ck_assert_uint_eq(st.ioc_alerts, 3);
+	ck_assert_uint_eq(st.ioc_tx, 1);
+
+	/* a clean query then a reply with no query: alerts at the reply */
+	wb_dns_header(&r, 9, 0x8180, 1, 0, 0, 0);
+	wb_question(&r, "a.cdn.bad", T_A, 1);
+	feed(g, &r, true, 2000000);
+	ck_assert_int_eq(all.alerts, 5);
+	ck_assert_str_eq(all.where[3], "server_addr");
+	ck_assert(all.reply[3]);
+	ck_assert_str_eq(all.where[4], "query");
+	ck_assert_int_eq(all.tx, 2);
+
+	/* without a set, nothing is matched */
+	gazer_set_ioc(g, NULL);
+	wb_dns_header(&q, 8, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.evil.test", T_A, 1);
+	feed(g, &q, false, 3000000);
+	gazer_drain(g);
+	ck_assert_int_eq(all.alerts, 5);
+	ck_assert_int_eq(all.tx, 3);
+	ck_assert_uint_eq(all.tx_ioc, 0);
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
+
+START_TEST(gazer_unanswered_query_keeps_its_match)
+{
+	struct ioc_set *s = load("evil.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct sink *sinks[] = {&all.base};
+	struct stats st;
+	memset(&st, 0, sizeof(st));
+	static const uint16_t port53 = 53;
+	struct gazer_config cfg = {.timeout_us = 1000000, .max_pending = 100, .ports = &port53,
+	                           .nports = 1, .alert_tag = "t"};
+	struct gazer *g = gazer_new(&cfg, sinks, 1, &st);
+	gazer_set_ioc(g, s);
+	struct wb q;
+	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "evil.test", T_A, 1);
+	feed(g, &q, false, 1000000);
+	ck_assert_int_eq(all.alerts, 1);
+	gazer_tick(g, 5000000); /* times out: logged no_reply, no second alert */
+	ck_assert_int_eq(all.tx, 1);
+	ck_assert_uint_eq(all.tx_ioc, 1);
+	ck_assert_int_eq(all.alerts, 1);
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ioc_match");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, cname_chain_target);
+	tcase_add_test(tc, every_name_bearing_type);
+	tcase_add_test(tc, names_in_other_rdata_are_not_looked_for);
+	tcase_add_test(tc, owner_names_and_question);
+	tcase_add_test(tc, escaping_tricks);
+	tcase_add_test(tc, addresses_in_records);
+	tcase_add_test(tc, hits_are_bounded);
+	tcase_add_test(tc, broken_rdata_names);
+	tcase_add_test(tc, gazer_alerts_as_the_client_asks);
+	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
