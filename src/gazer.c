@@ -86,7 +86,8 @@ static void emit_alerts(struct gazer *g, const struct tx_view *tx, size_t from)
 {
 	for (size_t k = from; k < g->hits.n; k++) {
 		struct alert_view av = {.tx = tx, .hit = &g->hits.hit[k]};
-		struct sink_event ev = {.tag = g->cfg.alert_tag, .ts_us = alert_view_time(&av),
+		struct sink_event ev = {.kind = SINK_EVENT_ALERT, .tag = g->cfg.alert_tag,
+		                        .ts_us = alert_view_time(&av),
 		                        .write = event_alert, .arg = &av};
 		g->stats->ioc_alerts++;
 		for (size_t i = 0; i < g->nsinks; i++)

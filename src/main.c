@@ -228,7 +228,8 @@ static void emit_stats(struct run_ctx *rc)
 	sync_stats(rc);
 	tally(rc->sinks, rc->nsinks, out);
 	struct stats_event se = {.stats = rc->stats, .out = out, .nout = rc->nsinks};
-	struct sink_event ev = {.tag = rc->tags->stats, .ts_us = clock_wall_us(),
+	struct sink_event ev = {.kind = SINK_EVENT_STATS, .tag = rc->tags->stats,
+	                        .ts_us = clock_wall_us(),
 	                        .write = stats_emit, .arg = &se};
 	for (size_t i = 0; i < rc->nsinks; i++)
 		sink_event(rc->sinks[i], &ev);
@@ -420,7 +421,7 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 	if (o->log_dir) {
 		struct logdir_config lc = {
 			.dir = o->log_dir, .fmt = o->log_json ? LOGDIR_JSON : LOGDIR_ZEEK,
-			.records = o->records, .stats = o->stats_interval_sec > 0,
+			.records = o->records, .stats = o->stats_interval_sec > 0, .alerts = o->nioc > 0,
 			.rotate_interval_us = (int64_t)o->rotate_interval * 1000000,
 			.rotate_size = o->rotate_size, .rotate_command = o->rotate_command};
 		struct sink *s = sink_logdir_open(&lc, err, sizeof(err));

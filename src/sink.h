@@ -18,7 +18,13 @@ struct sink;
  * its full tag, its time, and a function writing its one map onto an
  * emitter.  Sinks encode it as they encode the others.
  */
+enum sink_event_kind {
+	SINK_EVENT_STATS,  /* arg: struct stats_event */
+	SINK_EVENT_ALERT,  /* arg: struct alert_view */
+};
+
 struct sink_event {
+	enum sink_event_kind kind; /* for sinks that lay out each kind their own way */
 	const char *tag;
 	int64_t ts_us;
 	void (*write)(const struct emitter *e, const void *arg);

@@ -42,8 +42,8 @@ struct logdir_sink {
 	struct sink base;
 	struct logdir_config cfg;   /* cfg.dir points to dir */
 	char dir[PATH_MAX];         /* absolute: a daemon changes to / */
-	struct logfile tx, rec, stats;
-	struct logfile *files[3];   /* those in use: tx, then record, stats */
+	struct logfile tx, rec, stats, alert;
+	struct logfile *files[4];   /* those in use: tx, then record, stats, alert */
 	size_t nfiles;
 	struct hash_key key;        /* for uids */
 	struct obuf line;           /* the event being rendered */
@@ -338,9 +338,11 @@ static int logdir_record(struct sink *base, const struct tx_view *tx, bool reply
 }
 
 /* Other events (stats): JSON format only, with "ts" first, in stats.log. */
-static int logdir_event(struct sink *base, const struct sink_event *ev)
+/* JSON format only: one object per stats event, in stats.log. */
+static int logdir_stats(struct logdir_sink *s, const struct sink_event *ev)
 {
-	struct logdir_sink *s = (struct logdir_sink *)base;
+	if (s->cfg.fmt != LOGDIR_JSON || !s->cfg.stats)
+		return 0;
 	struct json_enc je;
 	obuf_reset(&s->json);
 	struct emitter e = json_enc_init(&je, &s->json);
@@ -351,6 +353,34 @@ static int logdir_event(struct sink *base, const struct sink_event *ev)
 	obuf_puts(&s->line, ", ");
 	end_json(s);
 	return put_line(s, &s->stats, ev->ts_us);
+}
+
+/* alert.log: the uid joins an alert to its transaction in tx.log. */
+static int logdir_alert(struct logdir_sink *s, const struct sink_event *ev)
+{
+	if (!s->cfg.alerts)
+		return 0;
+	const struct alert_view *av = ev->arg;
+	char uid[ZEEK_UID_MAX];
+	zeek_dns_uid(&s->key, av->tx, uid);
+	obuf_reset(&s->line);
+	if (s->cfg.fmt == LOGDIR_ZEEK) {
+		zeek_dns_alert_row(&s->line, av, uid);
+	} else {
+		struct json_enc je;
+		obuf_reset(&s->json);
+		struct emitter e = json_enc_init(&je, &s->json);
+		event_alert(&e, av);
+		begin_json(s, false, ev->ts_us, uid);
+		end_json(s);
+	}
+	return put_line(s, &s->alert, ev->ts_us);
+}
+
+static int logdir_event(struct sink *base, const struct sink_event *ev)
+{
+	struct logdir_sink *s = (struct logdir_sink *)base;
+	return ev->kind == SINK_EVENT_ALERT ? logdir_alert(s, ev) : logdir_stats(s, ev);
 }
 
 static size_t nfiles(const struct logdir_sink *s)
@@ -438,16 +468,6 @@ static int logdir_close(struct sink *base)
 static const struct sink_ops logdir_ops = {
 	.tx = logdir_tx,
 	.record = logdir_record,
-	.flush = logdir_flush,
-	.close = logdir_close,
-	.reopen = logdir_reopen,
-	.tick = logdir_tick,
-};
-
-/* JSON format: the same, and stats events too. */
-static const struct sink_ops logdir_json_ops = {
-	.tx = logdir_tx,
-	.record = logdir_record,
 	.event = logdir_event,
 	.flush = logdir_flush,
 	.close = logdir_close,
@@ -492,7 +512,7 @@ struct sink *sink_logdir_open(const struct logdir_config *c, char *err, size_t e
 		return NULL;
 	}
 	bool stats = c->stats && c->fmt == LOGDIR_JSON;
-	s->base.ops = stats ? &logdir_json_ops : &logdir_ops;
+	s->base.ops = &logdir_ops;
 	s->base.name = c->dir;
 	s->cfg = *c;
 	if (!realpath(c->dir, s->dir)) {
@@ -501,7 +521,7 @@ struct sink *sink_logdir_open(const struct logdir_config *c, char *err, size_t e
 		return NULL;
 	}
 	s->cfg.dir = s->dir;
-	s->tx.fd = s->rec.fd = s->stats.fd = -1;
+	s->tx.fd = s->rec.fd = s->stats.fd = s->alert.fd = -1;
 	obuf_init(&s->line);
 	obuf_init(&s->json);
 	if (hash_key_random(&s->key) < 0) {
@@ -521,6 +541,11 @@ struct sink *sink_logdir_open(const struct logdir_config *c, char *err, size_t e
 	if (rc == 0 && stats) {
 		rc = init_file(s, &s->stats, "stats", NULL, 0, err, errlen);
 		s->files[s->nfiles++] = &s->stats;
+	}
+	if (rc == 0 && c->alerts) {
+		f = zeek_dns_alert_fields(&n);
+		rc = init_file(s, &s->alert, "alert", f, n, err, errlen);
+		s->files[s->nfiles++] = &s->alert;
 	}
 	if (rc < 0) {
 		for (size_t i = 0; i < s->nfiles; i++) {

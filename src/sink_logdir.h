@@ -38,6 +38,7 @@ struct logdir_config {
 	enum logdir_format fmt;
 	bool records;                /* also record.log */
 	bool stats;                  /* JSON format: stats events to stats.log */
+	bool alerts;                 /* --ioc: alert events to alert.log */
 	int64_t rotate_interval_us;  /* 0: none; else aligned to multiples since the epoch */
 	uint64_t rotate_size;        /* bytes; 0: none */
 	/* Run as /bin/sh -c CMD sh PATH for each rotated file; NULL: none. */
@@ -47,7 +48,7 @@ struct logdir_config {
 };
 
 /*
- * Open tx.log (and record.log) in c->dir, which must exist and be
+ * Open tx.log (and record.log, stats.log, alert.log) in c->dir, which must exist and be
  * writable.  c's strings must outlive the sink.  Returns the sink, or NULL
  * with a message in err.
  */

@@ -46,6 +46,20 @@ static const struct zeek_field record_fields[] = {
 	{"unicast_response", "bool"}, EDNS_FIELDS(""),
 };
 
+/* An indicator matched: the transaction's endpoints and uid, and what matched. */
+static const struct zeek_field alert_fields[] = {
+	{"ts", "time"}, {"uid", "string"}, {"id.orig_h", "addr"}, {"id.orig_p", "port"},
+	{"id.resp_h", "addr"}, {"id.resp_p", "port"}, {"proto", "enum"}, {"trans_id", "count"},
+	{"msg_type", "string"}, {"query", "string"}, {"qtype_name", "string"},
+	{"indicator", "string"}, {"label", "string"}, {"matched", "string"}, {"where", "string"},
+};
+
+const struct zeek_field *zeek_dns_alert_fields(size_t *n)
+{
+	*n = sizeof(alert_fields) / sizeof(alert_fields[0]);
+	return alert_fields;
+}
+
 const struct zeek_field *zeek_dns_tx_fields(size_t *n)
 {
 	*n = sizeof(tx_fields) / sizeof(tx_fields[0]);
@@ -382,5 +396,27 @@ void zeek_dns_record_row(struct obuf *out, const struct tx_view *tx, bool reply,
 	zeek_tsv_sep(out);
 	zeek_tsv_bool(out, rr->mdns_bit && q);
 	put_edns(out, m);
+	obuf_putc(out, '\n');
+}
+
+void zeek_dns_alert_row(struct obuf *out, const struct alert_view *av, const char *uid)
+{
+	const struct tx_view *tx = av->tx;
+	const struct ioc_hit *x = av->hit;
+	/* the question the client asked: the query's, else the reply's copy */
+	const struct dns_msg *m = tx->query ? tx->query : tx->reply;
+	const struct dns_rr *q = m->nrr && m->rr[0].section == DNS_SEC_QUESTION ? &m->rr[0] : NULL;
+	char buf[24];
+
+	zeek_tsv_usec(out, alert_view_time(av));
+	put_endpoints(out, tx, uid);
+	zeek_tsv_sep(out);
+	obuf_puts(out, x->reply ? "reply" : "query");
+	put_opt_str(out, q ? q->name : NULL);
+	put_opt_str(out, q ? zeek_qtype_name(q->type, buf) : NULL);
+	put_opt_str(out, x->indicator);
+	put_opt_str(out, x->label);
+	put_opt_str(out, x->matched);
+	put_opt_str(out, x->where);
 	obuf_putc(out, '\n');
 }

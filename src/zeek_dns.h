@@ -27,6 +27,7 @@
 /* The columns of the tx log and of the record log. */
 const struct zeek_field *zeek_dns_tx_fields(size_t *n);
 const struct zeek_field *zeek_dns_record_fields(size_t *n);
+const struct zeek_field *zeek_dns_alert_fields(size_t *n);
 
 /*
  * A Zeek-like connection uid ("C" and 17 base-62 digits) for the flow of
@@ -41,5 +42,8 @@ void zeek_dns_tx_row(struct obuf *out, const struct tx_view *tx, const char *uid
 /* Append the record log row of record rr of tx's query or reply. */
 void zeek_dns_record_row(struct obuf *out, const struct tx_view *tx, bool reply,
                          const struct dns_rr *rr, const char *uid);
+
+/* Append the alert.log row of an indicator match, with the uid of its transaction. */
+void zeek_dns_alert_row(struct obuf *out, const struct alert_view *av, const char *uid);
 
 #endif /* DNS_GAZER_ZEEK_DNS_H */

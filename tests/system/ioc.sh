@@ -50,6 +50,45 @@ same_as_without() {
 }
 check "empty list: same output" same_as_without
 
+# -- log files: alert.log holds every alert of the -t run, Zeek or JSON,
+# each joined to its transaction in tx.log by uid
+alert_log() {
+    fmt=$1
+    rm -rf "$tmp/logs" && mkdir "$tmp/logs" &&
+    "$DNS_GAZER" -r "$pcaps/ioc/ioc.pcap" --ioc "$pcaps/ioc/list.txt" -q -t "$tmp/alerts.out" \
+        -w "$tmp/logs" --log-format "$fmt" &&
+    "$PYTHON3" - "$tmp/alerts.out" "$tmp/logs" "$fmt" "$top_srcdir/tests/system" <<'PY'
+import json, sys
+out, logs, fmt, here = sys.argv[1:5]
+sys.path.insert(0, here)
+import zeeklog
+want = []
+for line in open(out):
+    t, tag, js = line.rstrip("\n").split("\t", 2)
+    if tag == "dns-gazer.dns.alert":
+        want.append(json.loads(js))
+def rows(name):
+    if fmt == "json":
+        return [json.loads(l) for l in open("%s/%s.log" % (logs, name))]
+    blocks = zeeklog.read_log("%s/%s.log" % (logs, name))
+    return [r for b in blocks for r in b.records()]
+got, txs = rows("alert"), rows("tx")
+uids = {t["uid"] for t in txs}
+key = {"json": {"indicator": "indicator", "matched": "matched", "where": "where",
+                "client_port": "client_port"},
+       "zeek": {"indicator": "indicator", "matched": "matched", "where": "where",
+                "client_port": "id.orig_p"}}[fmt]
+w = sorted(tuple(a[k] for k in key) for a in want)
+g = sorted(tuple(r[v] for v in key.values()) for r in got)
+assert len(want) == 15, len(want)
+assert w == g, (w, g)
+assert all(r["uid"] in uids for r in got), "an alert uid not in tx.log"
+print("%d alerts in alert.log (%s), each with the uid of its transaction" % (len(got), fmt))
+PY
+}
+check "alert.log, Zeek format" alert_log zeek
+check "alert.log, JSON format" alert_log json
+
 # -- reload under traffic
 printf 'old.test\tv1\n' >"$tmp/list.txt"
 printf '# the second list\nnew.test\tv2\n' >"$tmp/new.txt"
