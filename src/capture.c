@@ -133,7 +133,7 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
 	if (!p) {
 		/* pcap_fopen_offline leaves the stream to the caller on failure */
 		if (fp != stdin)
-			fclose(fp);
+			(void)fclose(fp); /* read only */
 		snprintf(err, errlen, "cannot read %s: %s", name, perr);
 		free(c);
 		return NULL;

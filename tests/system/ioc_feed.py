@@ -10,7 +10,7 @@ becomes NEW and dns-gazer gets a SIGHUP; before phase 3 it becomes BAD (a
 reload that must fail and keep NEW's indicators); before phase 4 NEW
 again, and phase 4 is streamed with a SIGHUP every few transactions, so
 reloads land while traffic flows.  Between phases the feeder waits until
-dns-gazer has read everything and sleeps in read(), so each phase meets
+dns-gazer has read everything and sleeps waiting for more, so each phase meets
 the list it should.
 """
 import fcntl
@@ -66,7 +66,7 @@ def record(p):
 
 
 def wait_drained(fd, pid, timeout=20.0):
-    """Until the pipe is empty and dns-gazer sleeps in read()."""
+    """Until the pipe is empty and dns-gazer sleeps waiting for more."""
     end = time.monotonic() + timeout
     buf = bytearray(4)
     while time.monotonic() < end:
@@ -79,7 +79,8 @@ def wait_drained(fd, pid, timeout=20.0):
                     wchan = f.read().strip()
             except OSError:
                 wchan = "0"
-            if state == "S" and (wchan in ("", "0") or "pipe" in wchan):
+            # a pipe input is read after poll() says there is data
+            if state == "S" and (wchan in ("", "0") or "pipe" in wchan or "poll" in wchan):
                 time.sleep(0.05)  # and still asleep: the phase is done
                 with open("/proc/%d/stat" % pid) as f:
                     if f.read().rsplit(")", 1)[1].split()[0] == "S":
