@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwd_proto.h"
+
 enum {
 	OPT_PORTS = 256,
 	OPT_TIMEOUT,
@@ -19,6 +21,22 @@ enum {
 	OPT_SNAPLEN,
 	OPT_BUFFER_SIZE,
 	OPT_NO_PROMISC,
+	OPT_FLUENTD_ACK,
+	OPT_FLUENTD_EVENT_TIME,
+	OPT_FLUENTD_MODE,
+	OPT_FLUENTD_COMPRESS,
+	OPT_FLUENTD_KEY_FILE,
+	OPT_FLUENTD_HOSTNAME,
+	OPT_FLUENTD_BUFFER_DIR,
+	OPT_FLUENTD_BUFFER_SIZE,
+	OPT_FLUENTD_DISK_SIZE,
+	OPT_FLUENTD_BATCH_SIZE,
+	OPT_FLUENTD_FLUSH,
+	OPT_FLUENTD_ACK_TIMEOUT,
+	OPT_FLUENTD_RETRY_MAX,
+	OPT_FLUENTD_DRAIN,
+	OPT_FLUENTD_TLS,
+	OPT_FLUENTD_CA,
 };
 
 static const struct option long_opts[] = {
@@ -36,12 +54,29 @@ static const struct option long_opts[] = {
 	{"snaplen", required_argument, NULL, OPT_SNAPLEN},
 	{"buffer-size", required_argument, NULL, OPT_BUFFER_SIZE},
 	{"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
+	{"fluentd", required_argument, NULL, 'f'},
+	{"fluentd-ack", no_argument, NULL, OPT_FLUENTD_ACK},
+	{"fluentd-event-time", no_argument, NULL, OPT_FLUENTD_EVENT_TIME},
+	{"fluentd-mode", required_argument, NULL, OPT_FLUENTD_MODE},
+	{"fluentd-compress", no_argument, NULL, OPT_FLUENTD_COMPRESS},
+	{"fluentd-shared-key-file", required_argument, NULL, OPT_FLUENTD_KEY_FILE},
+	{"fluentd-hostname", required_argument, NULL, OPT_FLUENTD_HOSTNAME},
+	{"fluentd-buffer-dir", required_argument, NULL, OPT_FLUENTD_BUFFER_DIR},
+	{"fluentd-buffer-size", required_argument, NULL, OPT_FLUENTD_BUFFER_SIZE},
+	{"fluentd-buffer-disk-size", required_argument, NULL, OPT_FLUENTD_DISK_SIZE},
+	{"fluentd-batch-size", required_argument, NULL, OPT_FLUENTD_BATCH_SIZE},
+	{"fluentd-flush-interval", required_argument, NULL, OPT_FLUENTD_FLUSH},
+	{"fluentd-ack-timeout", required_argument, NULL, OPT_FLUENTD_ACK_TIMEOUT},
+	{"fluentd-retry-max", required_argument, NULL, OPT_FLUENTD_RETRY_MAX},
+	{"fluentd-drain-timeout", required_argument, NULL, OPT_FLUENTD_DRAIN},
+	{"fluentd-tls", no_argument, NULL, OPT_FLUENTD_TLS},
+	{"fluentd-ca", required_argument, NULL, OPT_FLUENTD_CA},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":r:i:F:t:o:Rqvh";
+static const char short_opts[] = ":r:i:F:t:o:f:Rqvh";
 
 static const char usage[] =
     "usage: dns-gazer (-r FILE ... | -i IFACE) [options]\n"
@@ -60,6 +95,26 @@ static const char usage[] =
     "  -o, --msgpack FILE      msgpack [tag, time, record] arrays to FILE (- = stdout)\n"
     "  -R, --records           also emit one record event per resource record\n"
     "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
+    "\n"
+    "fluentd (Forward protocol):\n"
+    "  -f, --fluentd HOST[:PORT]  send to fluentd (port 24224, IPv6 as [::1]:24224);\n"
+    "                          repeat for standby servers, tried in order\n"
+    "      --fluentd-ack       ask for acks and resend until acked (at-least-once)\n"
+    "      --fluentd-event-time  EventTime (nanoseconds) instead of integer seconds\n"
+    "      --fluentd-mode forward|packed  batch format (default packed)\n"
+    "      --fluentd-compress  gzip each batch (CompressedPackedForward)\n"
+    "      --fluentd-batch-size N  events per batch at most (default 1000)\n"
+    "      --fluentd-flush-interval SECONDS  send a batch this old (default 1)\n"
+    "      --fluentd-shared-key-file FILE  shared_key authentication, key in FILE\n"
+    "      --fluentd-hostname NAME  our name in the handshake (default: host name)\n"
+    "      --fluentd-tls       TLS, verifying the server's certificate\n"
+    "      --fluentd-ca FILE   CA certificates (PEM) for --fluentd-tls\n"
+    "      --fluentd-buffer-size BYTES  memory queue bound (default 67108864)\n"
+    "      --fluentd-buffer-dir DIR  keep undelivered events on disk in DIR\n"
+    "      --fluentd-buffer-disk-size BYTES  bound of DIR (default 1073741824)\n"
+    "      --fluentd-ack-timeout SECONDS  resend when the ack is this late (default 30)\n"
+    "      --fluentd-retry-max SECONDS  reconnect backoff cap (default 30)\n"
+    "      --fluentd-drain-timeout SECONDS  wait for delivery at exit (default 10)\n"
     "\n"
     "pairing:\n"
     "      --timeout SECONDS   log a query as no_reply after this (default 60)\n"
@@ -85,6 +140,46 @@ void options_defaults(struct options *o)
 	/* libpcap's own default: a 64 KiB TCP segment from GRO/TSO is kept whole */
 	o->snaplen = 262144;
 	o->buffer_size = 32 * 1024 * 1024;
+	o->fluentd_buffer_size = 64u << 20;
+	o->fluentd_disk_size = UINT64_C(1) << 30;
+	o->fluentd_batch_size = 1000;
+	o->fluentd_flush_ms = 1000;
+	o->fluentd_ack_timeout_ms = 30000;
+	o->fluentd_retry_max_ms = 30000;
+	o->fluentd_drain_ms = 10000;
+}
+
+/*
+ * Parse seconds with up to three decimals ("0.25") in [min_ms, max_ms]
+ * milliseconds.
+ */
+static bool parse_ms(const char *s, unsigned min_ms, unsigned max_ms, unsigned *out)
+{
+	unsigned long long ms = 0;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		ms = ms * 10 + (unsigned)(*p - '0');
+		if (ms > max_ms)
+			return false;
+	}
+	ms *= 1000;
+	if (*p == '.') {
+		unsigned scale = 100;
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		for (; *p >= '0' && *p <= '9'; p++, scale /= 10) {
+			if (!scale)
+				return false;
+			ms += (unsigned)(*p - '0') * scale;
+		}
+	}
+	if (*p || ms < min_ms || ms > max_ms)
+		return false;
+	*out = (unsigned)ms;
+	return true;
 }
 
 /* Parse an unsigned decimal in [min, max] with nothing after it. */
@@ -177,6 +272,20 @@ static enum options_result check_combination(const struct options *o, char *err,
 		snprintf(err, errlen, "-t - and -o - cannot both write to stdout");
 		return OPTIONS_ERROR;
 	}
+	if (!o->nfluentd && (o->fluentd_ack || o->fluentd_event_time || o->fluentd_compress ||
+	                     o->fluentd_key_file || o->fluentd_buffer_dir || o->fluentd_tls ||
+	                     o->fluentd_ca || o->fluentd_hostname || o->fluentd_forward_mode)) {
+		snprintf(err, errlen, "--fluentd-* options need -f HOST[:PORT]");
+		return OPTIONS_ERROR;
+	}
+	if (o->fluentd_ca && !o->fluentd_tls) {
+		snprintf(err, errlen, "--fluentd-ca needs --fluentd-tls");
+		return OPTIONS_ERROR;
+	}
+	if (o->fluentd_compress && o->fluentd_forward_mode) {
+		snprintf(err, errlen, "--fluentd-compress needs --fluentd-mode packed");
+		return OPTIONS_ERROR;
+	}
 	return OPTIONS_RUN;
 }
 
@@ -243,6 +352,69 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 			o->buffer_size = (int)v;
 			break;
 		case OPT_NO_PROMISC: o->no_promisc = true; break;
+		case 'f': {
+			struct fwd_server srv;
+			char why[128];
+			if (o->nfluentd == OPT_MAX_FLUENTD) {
+				snprintf(err, errlen, "too many -f servers (at most %d)", OPT_MAX_FLUENTD);
+				return OPTIONS_ERROR;
+			}
+			if (fwd_server_parse(optarg, &srv, why, sizeof(why)) < 0)
+				return bad_value(err, errlen, name, optarg, why);
+			o->fluentd[o->nfluentd++] = optarg;
+			break;
+		}
+		case OPT_FLUENTD_ACK: o->fluentd_ack = true; break;
+		case OPT_FLUENTD_EVENT_TIME: o->fluentd_event_time = true; break;
+		case OPT_FLUENTD_COMPRESS: o->fluentd_compress = true; break;
+		case OPT_FLUENTD_TLS: o->fluentd_tls = true; break;
+		case OPT_FLUENTD_MODE:
+			if (strcmp(optarg, "forward") == 0)
+				o->fluentd_forward_mode = true;
+			else if (strcmp(optarg, "packed") == 0)
+				o->fluentd_forward_mode = false;
+			else
+				return bad_value(err, errlen, name, optarg, "want forward or packed");
+			break;
+		case OPT_FLUENTD_KEY_FILE: o->fluentd_key_file = optarg; break;
+		case OPT_FLUENTD_CA: o->fluentd_ca = optarg; break;
+		case OPT_FLUENTD_BUFFER_DIR: o->fluentd_buffer_dir = optarg; break;
+		case OPT_FLUENTD_HOSTNAME:
+			if (!*optarg || strlen(optarg) > 255)
+				return bad_value(err, errlen, name, optarg, "want 1 to 255 characters");
+			o->fluentd_hostname = optarg;
+			break;
+		case OPT_FLUENTD_BUFFER_SIZE:
+			if (!parse_uint(optarg, 65536, SIZE_MAX / 4, &v))
+				return bad_value(err, errlen, name, optarg, "want 65536 bytes or more");
+			o->fluentd_buffer_size = (size_t)v;
+			break;
+		case OPT_FLUENTD_DISK_SIZE:
+			if (!parse_uint(optarg, 65536, UINT64_MAX / 2, &v))
+				return bad_value(err, errlen, name, optarg, "want 65536 bytes or more");
+			o->fluentd_disk_size = v;
+			break;
+		case OPT_FLUENTD_BATCH_SIZE:
+			if (!parse_uint(optarg, 1, 100000, &v))
+				return bad_value(err, errlen, name, optarg, "want 1 to 100000 events");
+			o->fluentd_batch_size = (unsigned)v;
+			break;
+		case OPT_FLUENTD_FLUSH:
+			if (!parse_ms(optarg, 1, 3600000, &o->fluentd_flush_ms))
+				return bad_value(err, errlen, name, optarg, "want seconds from 0.001 to 3600");
+			break;
+		case OPT_FLUENTD_ACK_TIMEOUT:
+			if (!parse_ms(optarg, 100, 3600000, &o->fluentd_ack_timeout_ms))
+				return bad_value(err, errlen, name, optarg, "want seconds from 0.1 to 3600");
+			break;
+		case OPT_FLUENTD_RETRY_MAX:
+			if (!parse_ms(optarg, 250, 3600000, &o->fluentd_retry_max_ms))
+				return bad_value(err, errlen, name, optarg, "want seconds from 0.25 to 3600");
+			break;
+		case OPT_FLUENTD_DRAIN:
+			if (!parse_ms(optarg, 0, 86400000, &o->fluentd_drain_ms))
+				return bad_value(err, errlen, name, optarg, "want seconds from 0 to 86400");
+			break;
 		case ':': return missing_argument(argv, err, errlen);
 		default: return unknown_option(argv, err, errlen);
 		}

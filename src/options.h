@@ -13,6 +13,7 @@
 
 #define OPT_MAX_FILES 256
 #define OPT_MAX_PORTS 32
+#define OPT_MAX_FLUENTD 8
 
 struct options {
 	const char *files[OPT_MAX_FILES]; /* -r, in order */
@@ -31,6 +32,26 @@ struct options {
 	int snaplen;                      /* --snaplen */
 	int buffer_size;                  /* --buffer-size (bytes) */
 	bool no_promisc;                  /* --no-promisc */
+
+	/* fluentd Forward output (sink_fluent.h) */
+	const char *fluentd[OPT_MAX_FLUENTD]; /* -f HOST[:PORT], in failover order */
+	size_t nfluentd;
+	bool fluentd_ack;                 /* --fluentd-ack */
+	bool fluentd_event_time;          /* --fluentd-event-time */
+	bool fluentd_forward_mode;        /* --fluentd-mode forward (default packed) */
+	bool fluentd_compress;            /* --fluentd-compress */
+	const char *fluentd_key_file;     /* --fluentd-shared-key-file */
+	const char *fluentd_hostname;     /* --fluentd-hostname */
+	const char *fluentd_buffer_dir;   /* --fluentd-buffer-dir */
+	size_t fluentd_buffer_size;       /* --fluentd-buffer-size (memory bound, bytes) */
+	uint64_t fluentd_disk_size;       /* --fluentd-buffer-disk-size (bytes) */
+	unsigned fluentd_batch_size;      /* --fluentd-batch-size (events) */
+	unsigned fluentd_flush_ms;        /* --fluentd-flush-interval */
+	unsigned fluentd_ack_timeout_ms;  /* --fluentd-ack-timeout */
+	unsigned fluentd_retry_max_ms;    /* --fluentd-retry-max */
+	unsigned fluentd_drain_ms;        /* --fluentd-drain-timeout */
+	bool fluentd_tls;                 /* --fluentd-tls */
+	const char *fluentd_ca;           /* --fluentd-ca */
 };
 
 enum options_result {

@@ -18,6 +18,13 @@ struct sink_ops {
 	int (*tx)(struct sink *s, const struct tx_view *tx);
 	int (*record)(struct sink *s, const struct tx_view *tx, bool reply, const struct dns_rr *rr);
 	int (*flush)(struct sink *s);
+	/*
+	 * Optional (NULL for sinks that write locally): at the end, wait for
+	 * what is still on its way (network, acks), keep what a buffer can keep,
+	 * and add what is lost to errors; may leave a line for the operator in
+	 * msg.  Called once, after flush and before close.
+	 */
+	void (*drain)(struct sink *s);
 	/* Flush and release everything; returns -1 if anything was lost. */
 	int (*close)(struct sink *s);
 };
@@ -28,6 +35,7 @@ struct sink {
 	uint64_t events;        /* written */
 	uint64_t errors;        /* lost to write errors */
 	int last_errno;         /* of the first write error, for the message */
+	char msg[512];          /* set by drain: what became of the events */
 };
 
 /* Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record. */
