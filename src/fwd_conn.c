@@ -192,7 +192,7 @@ int fwd_conn_progress(struct fwd_conn *c, SSL_CTX *tls, const struct fwd_server 
 	if (tls_wants(c, r) == 0)
 		return 0;
 	tls_error("TLS handshake", err, errlen, SSL_get_verify_result(c->ssl));
-	return -1;
+	return -2;
 }
 
 ssize_t fwd_conn_write(struct fwd_conn *c, const void *buf, size_t len, char *err, size_t errlen)

@@ -41,7 +41,9 @@ int fwd_conn_start(struct fwd_conn *c, const struct fwd_server *srv, char *err, 
 
 /*
  * Go on connecting (and with tls, handshaking).  Returns 1 when ready, 0
- * while in progress (poll for c->want), -1 on failure (message in err).
+ * while in progress (poll for c->want), -1 on failure (message in err), -2
+ * when the TLS handshake failed (a certificate or configuration problem
+ * more than a network one).
  */
 int fwd_conn_progress(struct fwd_conn *c, SSL_CTX *tls, const struct fwd_server *srv, char *err,
                       size_t errlen);

@@ -94,7 +94,7 @@ struct fwd_item *fwd_queue_next(const struct fwd_queue *q)
 struct fwd_item *fwd_queue_spillable(const struct fwd_queue *q)
 {
 	for (struct fwd_item *it = q->head; it; it = it->next)
-		if (it->state == FWD_ITEM_QUEUED && it->data && !it->seq)
+		if (it->data && !it->seq)
 			return it;
 	return NULL;
 }

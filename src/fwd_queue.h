@@ -70,7 +70,11 @@ void fwd_queue_remove(struct fwd_queue *q, struct fwd_item *it);
 /* The first queued item (FIFO order), or NULL. */
 struct fwd_item *fwd_queue_next(const struct fwd_queue *q);
 
-/* The first item held only in memory and not being sent, or NULL. */
+/*
+ * The first item held only in memory, or NULL.  Items being sent or
+ * waiting for an ack qualify too: their message is built, and a resend
+ * reads the spool file.
+ */
 struct fwd_item *fwd_queue_spillable(const struct fwd_queue *q);
 
 /* The inflight item whose chunk is chunk[0..len), or NULL. */

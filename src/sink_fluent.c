@@ -23,7 +23,8 @@
 #include "log.h"
 
 #define MAX_TAGS 4               /* open batches: one per tag */
-#define BATCH_MAX_BYTES (1u << 20) /* seal a batch at 1 MiB of entries */
+#define BATCH_MAX_BYTES (1u << 20) /* seal a batch at 1 MiB of entries (or 1/4 of memory) */
+#define SPILL_WAIT_MS 5000       /* longest wait of capture for the disk */
 #define WINDOW 8                 /* batches in flight waiting for acks */
 #define BACKOFF_MIN_MS 250
 #define KEY_MAX 1024
@@ -61,7 +62,7 @@ struct fluent_sink {
 
 	/* shared, under mu */
 	pthread_mutex_t mu;
-	pthread_cond_t drained; /* the queue shrank */
+	pthread_cond_t changed; /* the queue shrank or went to disk */
 	struct open_batch batch[MAX_TAGS];
 	size_t open_bytes;
 	struct fwd_queue q;
@@ -69,6 +70,8 @@ struct fluent_sink {
 	uint64_t delivered; /* events acked (or written, without acks) */
 	uint64_t damaged;   /* events in spool files that failed their checks */
 	bool draining, stop;
+	bool disk_full;     /* the buffer directory takes no more */
+	size_t batch_bytes; /* seal a batch at this size */
 	int wake[2];        /* the capture thread pokes the I/O thread */
 	pthread_t thread;
 	bool thread_started;
@@ -146,6 +149,13 @@ static void seal(struct fluent_sink *s, struct open_batch *b)
 	fwd_queue_push(&s->q, it);
 }
 
+/* Seal every open batch (under mu). */
+static void seal_all_locked(struct fluent_sink *s)
+{
+	for (size_t i = 0; i < MAX_TAGS; i++)
+		seal(s, &s->batch[i]);
+}
+
 static struct open_batch *batch_for(struct fluent_sink *s, const char *tag)
 {
 	for (size_t i = 0; i < MAX_TAGS; i++) {
@@ -159,6 +169,31 @@ static struct open_batch *batch_for(struct fluent_sink *s, const char *tag)
 	return NULL;
 }
 
+/*
+ * Memory is full: with room in the buffer directory, wait (bounded) for the
+ * I/O thread to move batches there; capture then waits for the disk, never
+ * for the network.  Under mu; true if there is room now.
+ */
+static bool wait_for_room(struct fluent_sink *s, size_t len)
+{
+	if (!s->cfg.buffer_dir)
+		return false;
+	int64_t deadline = now_ms() + SPILL_WAIT_MS;
+	while (s->q.mem_bytes + s->open_bytes + len > s->cfg.mem_limit) {
+		int64_t now = now_ms();
+		if (s->disk_full || s->stop || now >= deadline)
+			return false;
+		wake_io(s);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000;
+		ts.tv_nsec %= 1000000000;
+		pthread_cond_timedwait(&s->changed, &s->mu, &ts);
+	}
+	return true;
+}
+
 /* Append the entry in scratch to tag's batch; -1 (dropped) when memory is full. */
 static int append(struct fluent_sink *s, const char *tag)
 {
@@ -168,7 +203,13 @@ static int append(struct fluent_sink *s, const char *tag)
 	bool sealed = false;
 	pthread_mutex_lock(&s->mu);
 	struct open_batch *b = batch_for(s, tag);
-	if (!b || s->q.mem_bytes + s->open_bytes + len > s->cfg.mem_limit) {
+	if (b && s->q.mem_bytes + s->open_bytes + len > s->cfg.mem_limit) {
+		/* the open batches are part of the bound: seal them for the spill */
+		seal_all_locked(s);
+		if (!wait_for_room(s, len))
+			b = NULL;
+	}
+	if (!b) {
 		s->dropped++;
 		pthread_mutex_unlock(&s->mu);
 		return -1;
@@ -183,7 +224,7 @@ static int append(struct fluent_sink *s, const char *tag)
 	if (b->count++ == 0)
 		b->started_ms = now_ms();
 	s->open_bytes += len;
-	if (b->count >= s->cfg.batch_events || b->buf.len >= BATCH_MAX_BYTES) {
+	if (b->count >= s->cfg.batch_events || b->buf.len >= s->batch_bytes) {
 		seal(s, b);
 		sealed = true;
 	}
@@ -220,18 +261,11 @@ static int fluent_record(struct sink *base, const struct tx_view *tx, bool reply
 	return append(s, s->tags->record);
 }
 
-/* Seal every open batch (under mu). */
-static void seal_all(struct fluent_sink *s)
-{
-	for (size_t i = 0; i < MAX_TAGS; i++)
-		seal(s, &s->batch[i]);
-}
-
 static int fluent_flush(struct sink *base)
 {
 	struct fluent_sink *s = (struct fluent_sink *)base;
 	pthread_mutex_lock(&s->mu);
-	seal_all(s);
+	seal_all_locked(s);
 	pthread_mutex_unlock(&s->mu);
 	wake_io(s);
 	return 0;
@@ -263,9 +297,9 @@ static void set_label(struct fluent_sink *s)
  * The connection failed: everything unconfirmed goes back to the queue;
  * try the next server at once, or after a backoff once all have failed.
  */
-static void conn_fail(struct fluent_sink *s, bool auth, const char *why)
+static void conn_fail(struct fluent_sink *s, bool error, const char *why)
 {
-	report(s, auth, why);
+	report(s, error, why);
 	fwd_conn_close(&s->conn);
 	pthread_mutex_lock(&s->mu);
 	fwd_queue_requeue(&s->q);
@@ -279,7 +313,7 @@ static void conn_fail(struct fluent_sink *s, bool auth, const char *why)
 	int64_t now = now_ms();
 	bool was_ready = s->st == ST_READY;
 	s->st = ST_IDLE;
-	if (!was_ready && !auth && s->server + 1 < s->cfg.nservers) {
+	if (!was_ready && s->server + 1 < s->cfg.nservers) {
 		s->server++; /* the next standby, now */
 		s->retry_at = now;
 		return;
@@ -321,7 +355,7 @@ static void progress_connect(struct fluent_sink *s)
 	char err[256];
 	int rc = fwd_conn_progress(&s->conn, s->tls, &s->cfg.servers[s->server], err, sizeof(err));
 	if (rc < 0)
-		conn_fail(s, false, err);
+		conn_fail(s, rc == -2, err);
 	else if (rc > 0) {
 		if (s->keylen) {
 			s->st = ST_HELO;
@@ -338,7 +372,7 @@ static void delivered(struct fluent_sink *s, struct fwd_item *it)
 	pthread_mutex_lock(&s->mu);
 	s->delivered += it->count;
 	fwd_queue_remove(&s->q, it);
-	pthread_cond_broadcast(&s->drained);
+	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
 	if (seq)
 		fwd_spool_remove(s->cfg.buffer_dir, seq);
@@ -366,7 +400,7 @@ static bool load_next(struct fluent_sink *s)
 			pthread_mutex_lock(&s->mu);
 			s->damaged += it->count;
 			fwd_queue_remove(&s->q, it);
-			pthread_cond_broadcast(&s->drained);
+			pthread_cond_broadcast(&s->changed);
 			pthread_mutex_unlock(&s->mu);
 			continue;
 		}
@@ -557,12 +591,16 @@ static int64_t seal_due(struct fluent_sink *s, int64_t now)
 	return next;
 }
 
-/* With a buffer directory, move the oldest batch in memory to disk when memory is half full. */
-static void spill(struct fluent_sink *s)
+/*
+ * With a buffer directory, move the oldest batch in memory to disk when
+ * memory is half full; one per call, so sending goes on between spills.
+ * Returns true if it moved one.
+ */
+static bool spill(struct fluent_sink *s)
 {
 	if (!s->cfg.buffer_dir)
-		return;
-	for (;;) {
+		return false;
+	{
 		pthread_mutex_lock(&s->mu);
 		struct fwd_item *it = NULL;
 		if (s->q.mem_bytes + s->open_bytes > s->cfg.mem_limit / 2)
@@ -573,25 +611,38 @@ static void spill(struct fluent_sink *s)
 			s->q.next_seq++;
 		pthread_mutex_unlock(&s->mu);
 		if (!it)
-			return;
+			return false;
 		if (!room) {
+			pthread_mutex_lock(&s->mu);
+			s->disk_full = true;
+			pthread_cond_broadcast(&s->changed);
+			pthread_mutex_unlock(&s->mu);
 			if (!s->disk_full_logged)
 				log_warn("%s: buffer directory %s is full (%" PRIu64 " bytes)", s->label,
 				         s->cfg.buffer_dir, s->cfg.disk_limit);
 			s->disk_full_logged = true;
-			return;
+			return false;
 		}
 		if (fwd_spool_write(s->cfg.buffer_dir, seq, it) < 0) {
+			int e = errno;
+			pthread_mutex_lock(&s->mu);
+			s->disk_full = true;
+			pthread_cond_broadcast(&s->changed);
+			pthread_mutex_unlock(&s->mu);
+			errno = e;
 			if (!s->disk_full_logged)
 				log_warn("%s: cannot write to buffer directory %s: %s", s->label,
 				         s->cfg.buffer_dir, strerror(errno));
 			s->disk_full_logged = true;
-			return;
+			return false;
 		}
 		s->disk_full_logged = false;
 		pthread_mutex_lock(&s->mu);
 		fwd_queue_spooled(&s->q, it, seq);
+		s->disk_full = false;
+		pthread_cond_broadcast(&s->changed);
 		pthread_mutex_unlock(&s->mu);
+		return true;
 	}
 }
 
@@ -640,7 +691,6 @@ static void *io_main(void *arg)
 		int64_t deadline = seal_due(s, now);
 		bool work = s->q.items > 0;
 		pthread_mutex_unlock(&s->mu);
-		spill(s);
 		report_drops(s, now);
 
 		if (s->st == ST_IDLE && work && now >= s->retry_at)
@@ -669,6 +719,9 @@ static void *io_main(void *arg)
 		}
 		if (s->st == ST_IDLE && work && s->retry_at < deadline)
 			deadline = s->retry_at;
+
+		if (spill(s))
+			deadline = now; /* maybe more to move: do not sleep */
 
 		struct pollfd p[2] = {{.fd = s->wake[0], .events = POLLIN}, {.fd = -1}};
 		if (s->st != ST_IDLE && s->conn.fd >= 0) {
@@ -736,7 +789,7 @@ static void fluent_drain(struct sink *base)
 	int64_t deadline = now_ms() + s->cfg.drain_ms;
 	pthread_mutex_lock(&s->mu);
 	s->draining = true;
-	seal_all(s);
+	seal_all_locked(s);
 	wake_io(s);
 	while (s->q.items > 0) {
 		int64_t now = now_ms();
@@ -748,7 +801,7 @@ static void fluent_drain(struct sink *base)
 		ts.tv_nsec += (long)until * 1000000;
 		ts.tv_sec += ts.tv_nsec / 1000000000;
 		ts.tv_nsec %= 1000000000;
-		pthread_cond_timedwait(&s->drained, &s->mu, &ts);
+		pthread_cond_timedwait(&s->changed, &s->mu, &ts);
 	}
 	s->stop = true;
 	pthread_mutex_unlock(&s->mu);
@@ -803,7 +856,7 @@ static int fluent_close(struct sink *base)
 		close(s->lock_fd);
 	close(s->wake[0]);
 	close(s->wake[1]);
-	pthread_cond_destroy(&s->drained);
+	pthread_cond_destroy(&s->changed);
 	pthread_mutex_destroy(&s->mu);
 	OPENSSL_cleanse(s->key, sizeof(s->key));
 	free(s);
@@ -868,10 +921,11 @@ struct sink *sink_fluent_open(const struct fluent_config *cfg, const struct sink
 	s->tags = tags;
 	s->lock_fd = -1;
 	s->backoff_ms = BACKOFF_MIN_MS;
+	s->batch_bytes = cfg->mem_limit / 4 < BATCH_MAX_BYTES ? cfg->mem_limit / 4 : BATCH_MAX_BYTES;
 	set_label(s);
 	s->base.name = s->label;
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->drained, NULL);
+	pthread_cond_init(&s->changed, NULL);
 	fwd_queue_init(&s->q);
 	fwd_conn_init(&s->conn);
 	obuf_init(&s->scratch);

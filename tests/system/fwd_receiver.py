@@ -185,6 +185,7 @@ def write_counts():
 def main():
     global args, out
     p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--bind", default="127.0.0.1", help="127.0.0.1 or ::1")
     p.add_argument("--port", type=int, default=0, help="0 = any free port")
     p.add_argument("--port-file", help="write the bound port here once listening")
     p.add_argument("--out", required=True, help="received events, appended")
@@ -203,9 +204,12 @@ def main():
     if args.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.tls_cert, args.tls_key)
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if args.bind not in ("127.0.0.1", "::1"):
+        sys.exit("fwd_receiver: loopback only")
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    ls = socket.socket(family, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", args.port))
+    ls.bind((args.bind, args.port))
     ls.listen(16)
 
     def stop(_sig, _frm):
