@@ -331,11 +331,6 @@ static void conn_fail(struct fluent_sink *s, bool error, const char *why)
 static void conn_ready(struct fluent_sink *s)
 {
 	s->st = ST_READY;
-	if (s->last_err[0]) {
-		set_label(s);
-		log_info("%s: connected", s->label);
-		s->last_err[0] = '\0';
-	}
 }
 
 static void start_connect(struct fluent_sink *s)
@@ -376,6 +371,13 @@ static void delivered(struct fluent_sink *s, struct fwd_item *it)
 	pthread_mutex_unlock(&s->mu);
 	if (seq)
 		fwd_spool_remove(s->cfg.buffer_dir, seq);
+	/* A problem is over when events get through again, not at connect:
+	 * a server that accepts and then refuses is still a problem. */
+	if (s->last_err[0]) {
+		set_label(s);
+		log_info("%s: delivering again", s->label);
+		s->last_err[0] = '\0';
+	}
 	s->progress = true;
 	s->backoff_ms = BACKOFF_MIN_MS;
 }
