@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Packets handled per pcap_dispatch() call before checking for a stop. */
 #define DISPATCH_BATCH 256
@@ -195,6 +196,8 @@ int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), vo
 			return 0; /* end of file */
 		if (n == PCAP_ERROR_BREAK)
 			return 1;
+		if (n < 0 && *stop)
+			return 1; /* a stop signal interrupted a read from a pipe */
 		if (n < 0) {
 			snprintf(err, errlen, "reading failed: %s", pcap_geterr(c->p));
 			return -1;
@@ -210,6 +213,20 @@ int capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop)
 		return -1;
 	*recv = st.ps_recv;
 	*drop = st.ps_drop + st.ps_ifdrop;
+	return 0;
+}
+
+int capture_progress(struct capture *c, int64_t *done, int64_t *total)
+{
+	FILE *fp = c->live ? NULL : pcap_file(c->p);
+	struct stat st;
+	if (!fp || fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -1;
+	off_t pos = ftello(fp);
+	if (pos < 0)
+		return -1;
+	*done = (int64_t)pos;
+	*total = (int64_t)st.st_size;
 	return 0;
 }
 

@@ -50,6 +50,12 @@ int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), vo
 /* Packets received and dropped by the kernel (live only); -1 if unknown. */
 int capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop);
 
+/*
+ * Bytes read so far and the size of a capture file, for a progress line;
+ * -1 for a live capture or a pipe.
+ */
+int capture_progress(struct capture *c, int64_t *done, int64_t *total);
+
 void capture_close(struct capture *c);
 
 #endif /* DNS_GAZER_CAPTURE_H */

@@ -239,7 +239,7 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		g->stats->duplicate_queries++;
 		log_no_reply(g, old);
 	}
-	if (tx_table_full(g->table)) {
+	while (tx_table_full(g->table)) {
 		g->stats->evicted++;
 		log_no_reply(g, tx_table_pop_oldest(g->table));
 	}

@@ -1,26 +1,35 @@
 /*
- * main.c - dns-gazer: command line, signals and the capture loop.  The
- * work itself is in the library modules (see gazer.h for the pipeline).
+ * main.c - dns-gazer: command line, start-up (inputs, outputs, daemon,
+ * privileges), signals and the capture loop.  The work itself is in the
+ * library modules (see gazer.h for the pipeline).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <unistd.h>
 
 #include "capture.h"
+#include "clock.h"
+#include "daemon.h"
 #include "gazer.h"
 #include "log.h"
 #include "options.h"
+#include "pidfile.h"
+#include "privdrop.h"
+#include "progress.h"
 #include "sink_fluent.h"
 #include "sink_stream.h"
 #include "stats.h"
 
 #define EXIT_USAGE 2
 #define MAX_SINKS 4
+/* Frames between looks at the clock for periodic work (stats, progress). */
+#define CLOCK_EVERY 1024
 
 /* Set by signal handlers, acted on by the main loop. */
 static volatile sig_atomic_t stop_requested;
@@ -43,28 +52,44 @@ static void install_signals(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	/* Reads of a file or pipe resume after a signal; the live capture's
-	 * poll() still returns at once (poll is never restarted). */
-	sa.sa_flags = SA_RESTART;
+	/* A stop interrupts a read from an idle pipe (-r -), which would
+	 * otherwise wait for data forever; outputs retry interrupted writes. */
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* Other signals resume the read; the live capture's poll() still
+	 * returns at once (poll is never restarted). */
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
 	/* Log files to reopen come with the log directory sink; until then a
 	 * logrotate HUP must not kill the sensor and lose pending queries. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
-	/* A closed pipe shows up as EPIPE on write, handled in on_frame(). */
+	/* A closed pipe shows up as EPIPE on write, handled in check_sinks(). */
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* What the capture callbacks need. */
+/* The inputs, all opened (and filtered) before privileges are dropped. */
+struct inputs {
+	struct capture *c[OPT_MAX_FILES];
+	const char *name[OPT_MAX_FILES];
+	size_t n;
+};
+
+/* Everything the capture callbacks need. */
 struct run_ctx {
+	const struct options *o;
 	struct gazer *gazer;
 	struct sink *const *sinks;
 	size_t nsinks;
-	const struct stats *stats;
+	struct stats *stats;
+	const struct sink_tags *tags;
+	struct capture *current;      /* the capture being read */
+	const char *current_name;
+	unsigned frames;              /* since the last look at the clock */
+	int64_t next_stats_us;        /* monotonic; 0 = no periodic stats */
+	struct progress progress;
 };
 
 /* Stop when the reader of stdout has gone, as tcpdump does. */
@@ -75,12 +100,79 @@ static void check_sinks(const struct run_ctx *rc)
 			stop_requested = 1;
 }
 
-static void check_signals(const struct run_ctx *rc)
+/* Bring the counters kept elsewhere (reassemblers, pcap) up to date. */
+static void sync_stats(struct run_ctx *rc)
+{
+	gazer_sync_stats(rc->gazer);
+	uint64_t recv, drop;
+	if (rc->stats->live && rc->current && capture_stats(rc->current, &recv, &drop) == 0) {
+		rc->stats->pcap_recv = recv;
+		rc->stats->pcap_drop = drop;
+	}
+}
+
+/* What each sink wrote and lost so far. */
+static void tally(struct sink *const *sinks, size_t n, struct stats_output *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct stats_output){.name = sinks[i]->name, .events = sinks[i]->events,
+		                               .lost = sinks[i]->errors};
+}
+
+/* The summary on stderr (or syslog, as a daemon). */
+static void print_summary(const struct stats *st, const struct stats_output *out, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return;
+	stats_write(st, out, n, mem);
+	if (fclose(mem) == 0)
+		log_lines(text);
+	free(text);
+}
+
+static void report_stats(struct run_ctx *rc)
+{
+	struct stats_output out[MAX_SINKS];
+	sync_stats(rc);
+	tally(rc->sinks, rc->nsinks, out);
+	progress_end(&rc->progress);
+	print_summary(rc->stats, out, rc->nsinks);
+}
+
+/* A PREFIX.stats event to every output. */
+static void emit_stats(struct run_ctx *rc)
+{
+	struct stats_output out[MAX_SINKS];
+	sync_stats(rc);
+	tally(rc->sinks, rc->nsinks, out);
+	struct stats_event se = {.stats = rc->stats, .out = out, .nout = rc->nsinks};
+	struct sink_event ev = {.tag = rc->tags->stats, .ts_us = clock_wall_us(),
+	                        .write = stats_emit, .arg = &se};
+	for (size_t i = 0; i < rc->nsinks; i++)
+		sink_event(rc->sinks[i], &ev);
+}
+
+/* Periodic work driven by the monotonic clock. */
+static void on_clock(struct run_ctx *rc)
+{
+	int64_t now = clock_mono_us();
+	if (rc->next_stats_us && now >= rc->next_stats_us) {
+		rc->next_stats_us = now + (int64_t)rc->o->stats_interval_sec * 1000000;
+		emit_stats(rc);
+	}
+	int64_t done, total;
+	if (rc->progress.fp && rc->current && capture_progress(rc->current, &done, &total) == 0)
+		progress_update(&rc->progress, now, rc->current_name, done, total, rc->stats->packets);
+}
+
+static void check_signals(struct run_ctx *rc)
 {
 	if (stats_requested) {
 		stats_requested = 0;
-		gazer_sync_stats(rc->gazer);
-		stats_write(rc->stats, stderr);
+		report_stats(rc);
 	}
 }
 
@@ -91,16 +183,19 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
 	check_sinks(rc);
 	check_signals(rc);
+	if (++rc->frames == CLOCK_EVERY) {
+		rc->frames = 0;
+		on_clock(rc);
+	}
 }
 
 static void on_idle(void *ctx)
 {
 	struct run_ctx *rc = ctx;
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	gazer_tick(rc->gazer, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+	gazer_tick(rc->gazer, clock_wall_us());
 	check_sinks(rc);
 	check_signals(rc);
+	on_clock(rc);
 }
 
 /* Install -F or the default filter for this capture's link type. */
@@ -119,11 +214,10 @@ static int apply_filter(struct capture *c, const struct options *o, char *err, s
 }
 
 /*
- * Filter and run one capture; returns 0, 1 (runtime failure) or
- * EXIT_USAGE (a filter that does not compile is a bad option).
+ * Check the link type and install the filter; returns 0, 1 (runtime
+ * failure) or EXIT_USAGE (a filter that does not compile is a bad option).
  */
-static int run_capture(struct capture *c, const struct options *o, struct run_ctx *g,
-                       struct stats *st, const char *what)
+static int prepare_capture(struct capture *c, const struct options *o, const char *what)
 {
 	char err[512];
 	if (!pkt_linktype_supported(capture_linktype(c))) {
@@ -134,44 +228,54 @@ static int run_capture(struct capture *c, const struct options *o, struct run_ct
 		log_error("%s", err);
 		return EXIT_USAGE;
 	}
-	int rc = capture_run(c, on_frame, on_idle, g, &stop_requested, err, sizeof(err));
-	uint64_t recv, drop;
-	if (capture_stats(c, &recv, &drop) == 0) {
-		st->pcap_recv += recv;
-		st->pcap_drop += drop;
-	}
-	if (rc < 0) {
-		log_error("%s", err);
-		return 1;
+	return 0;
+}
+
+static void close_inputs(struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		capture_close(in->c[i]);
+	in->n = 0;
+}
+
+/* Open the interface or every file up front: a typo in the last of many
+ * files is reported before hours of work, and as root. */
+static int open_inputs(const struct options *o, struct inputs *in)
+{
+	char err[512];
+	struct capture_live_opts lo = {.snaplen = o->snaplen, .buffer_size = o->buffer_size,
+	                               .promisc = !o->no_promisc, .timeout_ms = 100};
+	size_t n = o->iface ? 1 : o->nfiles;
+	in->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = o->iface ? o->iface : o->files[i];
+		struct capture *c = o->iface ? capture_open_live(name, &lo, err, sizeof(err))
+		                             : capture_open_file(name, err, sizeof(err));
+		if (!c) {
+			log_error("%s", err);
+			return 1;
+		}
+		in->c[in->n] = c;
+		in->name[in->n++] = name;
+		int rc = prepare_capture(c, o, name);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
-static int run_inputs(const struct options *o, struct run_ctx *g, struct stats *st)
+static int run_inputs(struct inputs *in, struct run_ctx *rc)
 {
 	char err[512];
-	if (o->iface) {
-		struct capture_live_opts lo = {.snaplen = o->snaplen, .buffer_size = o->buffer_size,
-		                               .promisc = !o->no_promisc, .timeout_ms = 100};
-		struct capture *c = capture_open_live(o->iface, &lo, err, sizeof(err));
-		if (!c) {
+	for (size_t i = 0; i < in->n && !stop_requested; i++) {
+		rc->current = in->c[i];
+		rc->current_name = in->name[i];
+		int r = capture_run(in->c[i], on_frame, on_idle, rc, &stop_requested, err, sizeof(err));
+		sync_stats(rc);
+		if (r < 0) {
 			log_error("%s", err);
 			return 1;
 		}
-		int rc = run_capture(c, o, g, st, o->iface);
-		capture_close(c);
-		return rc;
-	}
-	for (size_t i = 0; i < o->nfiles && !stop_requested; i++) {
-		struct capture *c = capture_open_file(o->files[i], err, sizeof(err));
-		if (!c) {
-			log_error("%s", err);
-			return 1;
-		}
-		int rc = run_capture(c, o, g, st, o->files[i]);
-		capture_close(c);
-		if (rc)
-			return rc;
 	}
 	return 0;
 }
@@ -191,6 +295,7 @@ static struct sink *open_fluent(const struct options *o, const struct sink_tags 
 	fc.tls = o->fluentd_tls;
 	fc.ca_file = o->fluentd_ca;
 	fc.shared_key_file = o->fluentd_key_file;
+	fc.shared_key = o->fluentd_key;
 	fc.hostname = o->fluentd_hostname;
 	fc.buffer_dir = o->fluentd_buffer_dir;
 	fc.mem_limit = o->fluentd_buffer_size;
@@ -200,7 +305,15 @@ static struct sink *open_fluent(const struct options *o, const struct sink_tags 
 	fc.ack_timeout_ms = o->fluentd_ack_timeout_ms;
 	fc.retry_max_ms = o->fluentd_retry_max_ms;
 	fc.drain_ms = o->fluentd_drain_ms;
-	return sink_fluent_open(&fc, tags, err, errlen);
+	struct sink *s = sink_fluent_open(&fc, tags, err, errlen);
+	/* The statistics name each output after close, when the sink is freed:
+	 * give it a name that lasts (one fluentd output per process). */
+	static char name[300];
+	if (s) {
+		snprintf(name, sizeof(name), "fluentd %s", o->fluentd[0]);
+		s->name = name;
+	}
+	return s;
 }
 
 static int open_sinks(const struct options *o, const struct sink_tags *tags,
@@ -236,8 +349,11 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 	return 0;
 }
 
-/* Close every sink; returns 1 if any lost events, else 0. */
-static int close_sinks(struct sink **sinks, size_t n)
+/*
+ * Close every sink, leaving in out (if not NULL) what each wrote and lost;
+ * returns 1 if any lost events, else 0.
+ */
+static int close_sinks(struct sink **sinks, size_t n, struct stats_output *out)
 {
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -247,6 +363,8 @@ static int close_sinks(struct sink **sinks, size_t n)
 		int flushed = s->ops->flush(s);
 		if (s->ops->drain)
 			s->ops->drain(s); /* may take up to the drain timeout */
+		if (out)
+			tally(&s, 1, &out[i]);
 		uint64_t lost = s->errors;
 		char msg[sizeof(s->msg)];
 		memcpy(msg, s->msg, sizeof(msg));
@@ -269,12 +387,37 @@ static int close_sinks(struct sink **sinks, size_t n)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/*
+ * Detach, write the pid file and give up root: the steps between opening
+ * everything and running.  Returns 0 or 1 (message already logged).
+ */
+static int become_service(const struct options *o, struct pidfile *pf)
 {
-	struct options o;
 	char err[512];
-	options_defaults(&o);
-	switch (options_parse(&o, argc, argv, err, sizeof(err))) {
+	int ready = -1;
+	if (o->daemon) {
+		ready = daemon_start(err, sizeof(err));
+		if (ready < 0) {
+			log_error("%s", err);
+			return 1;
+		}
+		log_use_syslog();
+	}
+	if ((pf && pidfile_write(pf, err, sizeof(err)) < 0) ||
+	    (o->user[0] && privdrop(o->user, o->group, err, sizeof(err)) < 0)) {
+		log_error("%s", err);
+		daemon_ready(ready, err);
+		return 1;
+	}
+	daemon_ready(ready, NULL);
+	return 0;
+}
+
+/* Parse the options; returns -1 to go on, or the exit status. */
+static int parse_options(struct options *o, int argc, char **argv)
+{
+	char err[512];
+	switch (options_parse(o, argc, argv, err, sizeof(err))) {
 	case OPTIONS_HELP:
 		fputs(options_usage(), stdout);
 		return 0;
@@ -287,39 +430,84 @@ int main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
+	return -1;
+}
+
+/*
+ * Run the pipeline from the inputs to the sinks, counting into st; returns
+ * the exit status.
+ */
+static int run(const struct options *o, struct inputs *in, struct sink **sinks, size_t nsinks,
+               const struct sink_tags *tags, struct stats *st)
+{
+	st->live = o->iface != NULL;
+	struct gazer_config cfg = {.timeout_us = (int64_t)o->timeout_sec * 1000000,
+	                           .max_pending = o->max_pending, .records = o->records,
+	                           .ports = o->ports, .nports = o->nports};
+	struct gazer *g = gazer_new(&cfg, sinks, nsinks, st);
+	if (!g) {
+		log_error("cannot start: out of memory or no random source");
+		return 1;
+	}
+	struct run_ctx ctx = {.o = o, .gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = st,
+	                      .tags = tags};
+	if (o->stats_interval_sec)
+		ctx.next_stats_us = clock_mono_us() + (int64_t)o->stats_interval_sec * 1000000;
+	progress_init(&ctx.progress, stderr, !o->quiet && !o->daemon && !o->iface);
+	int rc = run_inputs(in, &ctx);
+	progress_end(&ctx.progress);
+	gazer_drain(g);
+	if (o->stats_interval_sec)
+		emit_stats(&ctx);
+	sync_stats(&ctx);
+	gazer_free(g);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	options_defaults(&o);
+	int rc = parse_options(&o, argc, argv);
+	if (rc >= 0) {
+		options_free(&o);
+		return rc;
+	}
 	log_set_quiet(o.quiet);
 
 	struct sink_tags tags;
 	struct sink *sinks[MAX_SINKS];
 	size_t nsinks = 0;
+	struct inputs in = {.n = 0};
+	struct pidfile *pf = NULL;
+	char err[512];
 	if (sink_tags_init(&tags, o.tag_prefix) < 0) {
 		log_error("tag prefix too long");
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+	} else if ((rc = open_inputs(&o, &in)) == 0 && open_sinks(&o, &tags, sinks, &nsinks) < 0) {
+		rc = 1;
+	} else if (rc == 0 && o.pid_file && !(pf = pidfile_open(o.pid_file, err, sizeof(err)))) {
+		log_error("%s", err);
+		rc = 1;
 	}
-	if (open_sinks(&o, &tags, sinks, &nsinks) < 0) {
-		close_sinks(sinks, nsinks);
-		return 1;
+	if (rc == 0) {
+		if (o.iface && geteuid() == 0 && !o.user[0])
+			log_warn("capturing as root: -u USER drops privileges once the capture is open");
+		install_signals();
+		rc = become_service(&o, pf);
 	}
-
 	struct stats st;
 	memset(&st, 0, sizeof(st));
-	struct gazer_config cfg = {.timeout_us = (int64_t)o.timeout_sec * 1000000,
-	                           .max_pending = o.max_pending, .records = o.records,
-	                           .ports = o.ports, .nports = o.nports};
-	struct gazer *g = gazer_new(&cfg, sinks, nsinks, &st);
-	if (!g) {
-		log_error("cannot start: out of memory or no random source");
-		close_sinks(sinks, nsinks);
-		return 1;
-	}
-	install_signals();
-	struct run_ctx ctx = {.gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = &st};
-	int rc = run_inputs(&o, &ctx, &st);
-	gazer_drain(g);
-	gazer_free(g);
-	if (close_sinks(sinks, nsinks))
-		rc = 1;
-	if (rc == 0 && !o.quiet)
-		stats_write(&st, stderr);
+	bool ran = rc == 0;
+	if (ran)
+		rc = run(&o, &in, sinks, nsinks, &tags, &st);
+	close_inputs(&in);
+	struct stats_output out[MAX_SINKS];
+	if (close_sinks(sinks, nsinks, out))
+		rc = rc ? rc : 1;
+	if (ran && rc == 0 && !o.quiet)
+		print_summary(&st, out, nsinks);
+	pidfile_remove(pf);
+	options_free(&o);
 	return rc;
 }

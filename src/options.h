@@ -14,6 +14,7 @@
 #define OPT_MAX_FILES 256
 #define OPT_MAX_PORTS 32
 #define OPT_MAX_FLUENTD 8
+#define OPT_MAX_OWNED 1024
 
 struct options {
 	const char *files[OPT_MAX_FILES]; /* -r, in order */
@@ -41,6 +42,7 @@ struct options {
 	bool fluentd_forward_mode;        /* --fluentd-mode forward (default packed) */
 	bool fluentd_compress;            /* --fluentd-compress */
 	const char *fluentd_key_file;     /* --fluentd-shared-key-file */
+	const char *fluentd_key;          /* fluentd-shared-key (config file only) */
 	const char *fluentd_hostname;     /* --fluentd-hostname */
 	const char *fluentd_buffer_dir;   /* --fluentd-buffer-dir */
 	size_t fluentd_buffer_size;       /* --fluentd-buffer-size (memory bound, bytes) */
@@ -52,6 +54,17 @@ struct options {
 	unsigned fluentd_drain_ms;        /* --fluentd-drain-timeout */
 	bool fluentd_tls;                 /* --fluentd-tls */
 	const char *fluentd_ca;           /* --fluentd-ca */
+	const char *config;               /* -c */
+	bool daemon;                      /* -d */
+	const char *pid_file;             /* -p */
+	char user[64], group[64];         /* -u USER[:GROUP]; "" for none */
+	unsigned stats_interval_sec;      /* --stats-interval, 0 = never */
+
+	/* Bookkeeping: values read from a config file, and which source
+	 * (config file, command line) last named the -r list. */
+	char *owned[OPT_MAX_OWNED];
+	size_t nowned;
+	unsigned source, files_source, iface_source, fluentd_source;
 };
 
 enum options_result {
@@ -64,12 +77,29 @@ enum options_result {
 /* Fill o with the defaults. */
 void options_defaults(struct options *o);
 
+/* Release what o owns (values read from config files). */
+void options_free(struct options *o);
+
 /*
- * Parse argv into o (which holds pointers into argv).  On OPTIONS_ERROR,
+ * Parse argv into o (which holds pointers into argv), after the config
+ * file named by -c if any, so the command line wins.  On OPTIONS_ERROR,
  * err holds one line naming the problem.
  */
 enum options_result options_parse(struct options *o, int argc, char **argv, char *err,
                                   size_t errlen);
+
+/*
+ * Apply a config file: one "name value" per line, where name is a long
+ * option (no dashes) and value the rest of the line; a flag stands alone;
+ * blank lines and lines starting with # are skipped.  A list (-r) named
+ * here replaces one named earlier.  On OPTIONS_ERROR, err holds
+ * "FILE:LINE: problem".  options_parse() calls it for -c.
+ */
+enum options_result options_load_config(struct options *o, const char *path, char *err,
+                                        size_t errlen);
+
+/* Whether an output goes to stdout (-t - is the default when none is named). */
+bool options_writes_stdout(const struct options *o);
 
 /* The usage text for -h. */
 const char *options_usage(void);

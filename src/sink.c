@@ -3,13 +3,20 @@
 
 #include "sink.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+
+/* Write PREFIX SUFFIX into buf; false if it does not fit. */
+static bool make_tag(char *buf, size_t len, const char *prefix, const char *suffix)
+{
+	int n = snprintf(buf, len, "%s%s", prefix, suffix);
+	return n >= 0 && (size_t)n < len;
+}
 
 int sink_tags_init(struct sink_tags *t, const char *prefix)
 {
-	/* cppcheck-suppress ctuuninitvar ; false positive: *t is only written */
-	int a = snprintf(t->tx, sizeof(t->tx), "%s.dns.tx", prefix);
-	int b = snprintf(t->record, sizeof(t->record), "%s.dns.record", prefix);
-	return (a < 0 || (size_t)a >= sizeof(t->tx) || b < 0 || (size_t)b >= sizeof(t->record)) ? -1
-	                                                                                          : 0;
+	bool ok = make_tag(t->tx, sizeof(t->tx), prefix, ".dns.tx") &&
+	          make_tag(t->record, sizeof(t->record), prefix, ".dns.record") &&
+	          make_tag(t->stats, sizeof(t->stats), prefix, ".stats");
+	return ok ? 0 : -1;
 }

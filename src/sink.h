@@ -13,10 +13,24 @@
 
 struct sink;
 
+/*
+ * A flat event of another kind than tx and record (statistics, alerts):
+ * its full tag, its time, and a function writing its one map onto an
+ * emitter.  Sinks encode it as they encode the others.
+ */
+struct sink_event {
+	const char *tag;
+	int64_t ts_us;
+	void (*write)(const struct emitter *e, const void *arg);
+	const void *arg;
+};
+
 struct sink_ops {
 	/* Each returns 0, or -1 when the event could not be written. */
 	int (*tx)(struct sink *s, const struct tx_view *tx);
 	int (*record)(struct sink *s, const struct tx_view *tx, bool reply, const struct dns_rr *rr);
+	/* Optional (NULL: the sink does not log other events). */
+	int (*event)(struct sink *s, const struct sink_event *ev);
 	int (*flush)(struct sink *s);
 	/*
 	 * Optional (NULL for sinks that write locally): at the end, wait for
@@ -38,10 +52,11 @@ struct sink {
 	char msg[512];          /* set by drain: what became of the events */
 };
 
-/* Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record. */
+/* Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record, PREFIX.stats. */
 struct sink_tags {
 	char tx[128];
 	char record[128];
+	char stats[128];
 };
 
 /* Build the tags from a prefix; returns -1 if the prefix is too long. */
@@ -61,6 +76,18 @@ static inline int sink_record(struct sink *s, const struct tx_view *tx, bool rep
                               const struct dns_rr *rr)
 {
 	int rc = s->ops->record(s, tx, reply, rr);
+	if (rc == 0)
+		s->events++;
+	else
+		s->errors++;
+	return rc;
+}
+
+static inline int sink_event(struct sink *s, const struct sink_event *ev)
+{
+	if (!s->ops->event)
+		return 0;
+	int rc = s->ops->event(s, ev);
 	if (rc == 0)
 		s->events++;
 	else

@@ -22,7 +22,7 @@
 #include "fwd_queue.h"
 #include "log.h"
 
-#define MAX_TAGS 4               /* open batches: one per tag */
+#define MAX_TAGS 8               /* open batches: one per tag */
 #define BATCH_MAX_BYTES (1u << 20) /* seal a batch at 1 MiB of entries (or 1/4 of memory) */
 #define SPILL_WAIT_MS 5000       /* longest wait of capture for the disk */
 #define WINDOW 8                 /* batches in flight waiting for acks */
@@ -41,7 +41,7 @@ enum conn_state {
 };
 
 struct open_batch {
-	const char *tag; /* NULL: free slot */
+	char tag[128]; /* "": free slot */
 	struct obuf buf;
 	uint32_t count;
 	int64_t started_ms;
@@ -74,7 +74,8 @@ struct fluent_sink {
 	size_t batch_bytes; /* seal a batch at this size */
 	int wake[2];        /* the capture thread pokes the I/O thread */
 	pthread_t thread;
-	bool thread_started;
+	bool drained_once;
+	bool thread_started, thread_failed; /* touched by the calling thread only */
 
 	/* I/O thread only */
 	SSL_CTX *tls;
@@ -128,6 +129,34 @@ static void wake_io(struct fluent_sink *s)
 		return;
 }
 
+static void *io_main(void *arg);
+
+/*
+ * Start the I/O thread on first use, not at open: a daemon forks after the
+ * sinks are open, and a thread does not survive a fork.  Only the thread
+ * that calls the sink (capture, main) starts it.  Returns 0 or -1.
+ */
+static int start_thread(struct fluent_sink *s)
+{
+	if (s->thread_started)
+		return 0;
+	if (s->thread_failed)
+		return -1;
+	/* Signals are for the main thread: the capture loop acts on them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&s->thread, NULL, io_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("%s: cannot start the fluentd thread: %s", s->label, strerror(rc));
+		s->thread_failed = true;
+		return -1;
+	}
+	s->thread_started = true;
+	return 0;
+}
+
 /* ------------------------------------------------------ capture side */
 
 /* Move open batch b into the queue (under mu). */
@@ -156,14 +185,18 @@ static void seal_all_locked(struct fluent_sink *s)
 		seal(s, &s->batch[i]);
 }
 
+/* The open batch of tag (copied: the caller's string may not last); NULL if none is free. */
 static struct open_batch *batch_for(struct fluent_sink *s, const char *tag)
 {
 	for (size_t i = 0; i < MAX_TAGS; i++) {
-		if (s->batch[i].tag == tag || (s->batch[i].tag && strcmp(s->batch[i].tag, tag) == 0))
-			return &s->batch[i];
-		if (!s->batch[i].tag) {
-			s->batch[i].tag = tag;
-			return &s->batch[i];
+		struct open_batch *b = &s->batch[i];
+		if (strcmp(b->tag, tag) == 0)
+			return b;
+		if (!b->tag[0]) {
+			if (!*tag || strlen(tag) >= sizeof(b->tag))
+				return NULL;
+			strcpy(b->tag, tag);
+			return b;
 		}
 	}
 	return NULL;
@@ -197,8 +230,12 @@ static bool wait_for_room(struct fluent_sink *s, size_t len)
 /* Append the entry in scratch to tag's batch; -1 (dropped) when memory is full. */
 static int append(struct fluent_sink *s, const char *tag)
 {
-	if (s->scratch.oom)
+	if (s->scratch.oom || start_thread(s) < 0) {
+		pthread_mutex_lock(&s->mu);
+		s->dropped++;
+		pthread_mutex_unlock(&s->mu);
 		return -1;
+	}
 	size_t len = s->scratch.len;
 	bool sealed = false;
 	pthread_mutex_lock(&s->mu);
@@ -261,9 +298,21 @@ static int fluent_record(struct sink *base, const struct tx_view *tx, bool reply
 	return append(s, s->tags->record);
 }
 
+/* Statistics and alerts: flat maps under their own tag, batched like the others. */
+static int fluent_event(struct sink *base, const struct sink_event *ev)
+{
+	struct fluent_sink *s = (struct fluent_sink *)base;
+	struct msgpack_enc me;
+	struct emitter e = entry_begin(s, ev->ts_us, &me);
+	ev->write(&e, ev->arg);
+	return append(s, ev->tag);
+}
+
 static int fluent_flush(struct sink *base)
 {
 	struct fluent_sink *s = (struct fluent_sink *)base;
+	if (start_thread(s) < 0)
+		return -1;
 	pthread_mutex_lock(&s->mu);
 	seal_all_locked(s);
 	pthread_mutex_unlock(&s->mu);
@@ -751,7 +800,7 @@ static void *io_main(void *arg)
 
 static int read_key(struct fluent_sink *s, char *err, size_t errlen)
 {
-	if (s->cfg.shared_key) {
+	if (s->cfg.shared_key && !s->cfg.shared_key_file) {
 		s->keylen = strlen(s->cfg.shared_key);
 		if (s->keylen == 0 || s->keylen > KEY_MAX) {
 			snprintf(err, errlen, "fluentd shared key: want 1 to %d characters", KEY_MAX);
@@ -788,12 +837,16 @@ static int read_key(struct fluent_sink *s, char *err, size_t errlen)
 static void fluent_drain(struct sink *base)
 {
 	struct fluent_sink *s = (struct fluent_sink *)base;
+	if (s->drained_once)
+		return;
+	s->drained_once = true;
 	int64_t deadline = now_ms() + s->cfg.drain_ms;
+	bool running = start_thread(s) == 0;
 	pthread_mutex_lock(&s->mu);
 	s->draining = true;
 	seal_all_locked(s);
 	wake_io(s);
-	while (s->q.items > 0) {
+	while (running && s->q.items > 0) {
 		int64_t now = now_ms();
 		if (now >= deadline)
 			break;
@@ -808,8 +861,10 @@ static void fluent_drain(struct sink *base)
 	s->stop = true;
 	pthread_mutex_unlock(&s->mu);
 	wake_io(s);
-	pthread_join(s->thread, NULL);
+	if (running)
+		pthread_join(s->thread, NULL);
 	s->thread_started = false;
+	s->thread_failed = true; /* no restart after the drain */
 	fwd_conn_close(&s->conn);
 
 	/* What is left is kept on disk for the next start, or lost. */
@@ -843,7 +898,7 @@ static void fluent_drain(struct sink *base)
 static int fluent_close(struct sink *base)
 {
 	struct fluent_sink *s = (struct fluent_sink *)base;
-	if (s->thread_started)
+	if (s->thread_started || !s->drained_once)
 		fluent_drain(base);
 	int rc = s->base.errors ? -1 : 0;
 	fwd_queue_free(&s->q);
@@ -868,6 +923,7 @@ static int fluent_close(struct sink *base)
 static const struct sink_ops fluent_ops = {
 	.tx = fluent_tx,
 	.record = fluent_record,
+	.event = fluent_event,
 	.flush = fluent_flush,
 	.drain = fluent_drain,
 	.close = fluent_close,
@@ -936,24 +992,14 @@ struct sink *sink_fluent_open(const struct fluent_config *cfg, const struct sink
 	if (pipe2(s->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		s->wake[0] = s->wake[1] = -1;
+		s->drained_once = true; /* nothing to drain: just free */
 		fluent_close(&s->base);
 		return NULL;
 	}
 	if (setup(s, err, errlen) < 0) {
+		s->drained_once = true; /* nothing to drain: just free */
 		fluent_close(&s->base);
 		return NULL;
 	}
-	/* Signals are for the main thread: the capture loop acts on them. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&s->thread, NULL, io_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the fluentd thread: %s", strerror(rc));
-		fluent_close(&s->base);
-		return NULL;
-	}
-	s->thread_started = true;
 	return &s->base;
 }

@@ -43,14 +43,31 @@ static int64_t floor_sec(int64_t us)
 	return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
 }
 
+static int write_failed(struct stream_sink *s)
+{
+	if (!s->base.last_errno)
+		s->base.last_errno = errno ? errno : EIO;
+	return -1;
+}
+
+/*
+ * Write the event.  A stop signal (not restarted, so it can end a read
+ * from an idle pipe) may interrupt a write to a full pipe: stdio then
+ * reports how much it took, and the rest is written again.
+ */
 static int write_out(struct stream_sink *s)
 {
 	if (s->out.oom)
 		return -1;
-	if (fwrite(s->out.p, 1, s->out.len, s->fp) != s->out.len) {
-		if (!s->base.last_errno)
-			s->base.last_errno = errno ? errno : EIO;
-		return -1;
+	size_t done = 0;
+	while (done < s->out.len) {
+		errno = 0;
+		done += fwrite(s->out.p + done, 1, s->out.len - done, s->fp);
+		if (done == s->out.len)
+			break;
+		if (errno != EINTR)
+			return write_failed(s);
+		clearerr(s->fp);
 	}
 	return 0;
 }
@@ -109,15 +126,27 @@ static int stream_record(struct sink *base, const struct tx_view *tx, bool reply
 	return finish(s);
 }
 
+static int stream_event(struct sink *base, const struct sink_event *ev)
+{
+	struct stream_sink *s = (struct stream_sink *)base;
+	struct json_enc je;
+	struct msgpack_enc me;
+	struct emitter e = begin(s, ev->tag, ev->ts_us, &je, &me);
+	ev->write(&e, ev->arg);
+	return finish(s);
+}
+
 static int stream_flush(struct sink *base)
 {
 	struct stream_sink *s = (struct stream_sink *)base;
-	if (fflush(s->fp) != 0) {
-		if (!s->base.last_errno)
-			s->base.last_errno = errno;
-		return -1;
+	for (;;) {
+		errno = 0;
+		if (fflush(s->fp) == 0)
+			return 0;
+		if (errno != EINTR)
+			return write_failed(s);
+		clearerr(s->fp);
 	}
-	return 0;
 }
 
 static int stream_close(struct sink *base)
@@ -138,6 +167,7 @@ static int stream_close(struct sink *base)
 static const struct sink_ops stream_ops = {
 	.tx = stream_tx,
 	.record = stream_record,
+	.event = stream_event,
 	.flush = stream_flush,
 	.close = stream_close,
 };

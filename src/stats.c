@@ -1,23 +1,39 @@
-/* stats.c - counter summary, see stats.h. */
+/*
+ * stats.c - the counters as a summary for the operator and as a flat
+ * stats event, see stats.h.  One walk over the counters feeds both, so
+ * the two always name the same things.
+ */
 #include "config.h"
 
 #include "stats.h"
 
 #include <inttypes.h>
+#include <string.h>
 
-static void line(FILE *fp, const char *group, const char *name, uint64_t v)
+/* Called once per counter worth showing. */
+typedef void (*counter_fn)(void *ctx, const char *group, const char *name, uint64_t v);
+
+struct named {
+	const char *name;
+	uint64_t v;
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The first `always` counters are shown even at zero, the rest only when set. */
+static void walk_table(const struct named *c, size_t n, size_t always, const char *group,
+                       counter_fn fn, void *ctx)
 {
-	fprintf(fp, "  %s%s%s %" PRIu64 "\n", group, *group ? "." : "", name, v);
+	for (size_t i = 0; i < n; i++)
+		if (i < always || c[i].v)
+			fn(ctx, group, c[i].name, c[i].v);
 }
 
-static void write_defrag(FILE *fp, const struct ip_defrag_stats *d)
+static void walk_defrag(const struct ip_defrag_stats *d, counter_fn fn, void *ctx)
 {
 	if (!d->fragments)
 		return;
-	const struct {
-		const char *name;
-		uint64_t v;
-	} c[] = {
+	const struct named c[] = {
 		{"fragments", d->fragments}, {"completed", d->completed},
 		{"duplicates", d->duplicates}, {"overlaps_same", d->overlaps_same},
 		{"bad_length", d->bad_length}, {"too_big", d->too_big}, {"truncated", d->truncated},
@@ -26,19 +42,14 @@ static void write_defrag(FILE *fp, const struct ip_defrag_stats *d)
 		{"inconsistent", d->inconsistent}, {"too_fragmented", d->too_fragmented},
 		{"no_memory", d->no_memory}, {"pending", d->datagrams},
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		if (i < 2 || c[i].v)
-			line(fp, "defrag", c[i].name, c[i].v);
+	walk_table(c, NELEM(c), 2, "defrag", fn, ctx);
 }
 
-static void write_tcp(FILE *fp, const struct tcp_reasm_stats *t)
+static void walk_tcp(const struct tcp_reasm_stats *t, counter_fn fn, void *ctx)
 {
 	if (!t->segments)
 		return;
-	const struct {
-		const char *name;
-		uint64_t v;
-	} c[] = {
+	const struct named c[] = {
 		{"segments", t->segments}, {"messages", t->messages}, {"flows", t->flows},
 		{"closed_flows", t->closed_flows}, {"evicted_flows", t->evicted_flows},
 		{"evicted_for_memory", t->evicted_for_memory},
@@ -50,41 +61,100 @@ static void write_tcp(FILE *fp, const struct tcp_reasm_stats *t)
 		{"empty_messages", t->empty_messages}, {"partial_dropped", t->partial_dropped},
 		{"late_segments", t->late_segments}, {"no_memory", t->nomem},
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		if (i < 2 || c[i].v)
-			line(fp, "tcp", c[i].name, c[i].v);
+	walk_table(c, NELEM(c), 2, "tcp", fn, ctx);
 }
 
-void stats_write(const struct stats *s, FILE *fp)
+static void walk(const struct stats *s, counter_fn fn, void *ctx)
 {
-	fprintf(fp, "%s: statistics\n", PACKAGE_NAME);
-	line(fp, "", "packets", s->packets);
-	line(fp, "", "bytes", s->bytes);
-	if (s->pcap_recv || s->pcap_drop) {
-		line(fp, "pcap", "received", s->pcap_recv);
-		line(fp, "pcap", "dropped", s->pcap_drop);
+	fn(ctx, "", "packets", s->packets);
+	fn(ctx, "", "bytes", s->bytes);
+	if (s->live) {
+		fn(ctx, "pcap", "received", s->pcap_recv);
+		fn(ctx, "pcap", "dropped", s->pcap_drop);
 	}
-	line(fp, "", "payloads", s->pkt[PKT_OK]);
+	fn(ctx, "", "payloads", s->pkt[PKT_OK]);
 	for (int i = 1; i < PKT__COUNT; i++)
 		if (s->pkt[i] && i != PKT_FRAGMENT) /* fragments: see defrag.* */
-			line(fp, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
-	if (s->not_dns_port)
-		line(fp, "skipped", "not_dns_port", s->not_dns_port);
-	if (s->bad_length)
-		line(fp, "skipped", "bad_length", s->bad_length);
+			fn(ctx, "skipped", pkt_status_str((enum pkt_status)i), s->pkt[i]);
+	const struct named skipped[] = {{"not_dns_port", s->not_dns_port},
+	                                {"bad_length", s->bad_length}};
+	walk_table(skipped, NELEM(skipped), 0, "skipped", fn, ctx);
 	if (s->truncated)
-		line(fp, "", "truncated_frames", s->truncated);
-	write_defrag(fp, &s->defrag);
-	write_tcp(fp, &s->tcp);
-	line(fp, "dns", "queries", s->queries);
-	line(fp, "dns", "replies", s->replies);
+		fn(ctx, "", "truncated_frames", s->truncated);
+	walk_defrag(&s->defrag, fn, ctx);
+	walk_tcp(&s->tcp, fn, ctx);
+	fn(ctx, "dns", "queries", s->queries);
+	fn(ctx, "dns", "replies", s->replies);
 	for (int i = 1; i < DNS_MSG__COUNT; i++)
 		if (s->dns[i])
-			line(fp, "dns", dns_msg_status_str((enum dns_msg_status)i), s->dns[i]);
+			fn(ctx, "dns", dns_msg_status_str((enum dns_msg_status)i), s->dns[i]);
 	for (int i = 0; i < TX__COUNT; i++)
-		line(fp, "tx", tx_status_str((enum tx_status)i), s->tx[i]);
-	if (s->evicted)
-		line(fp, "tx", "evicted", s->evicted);
-	if (s->duplicate_queries)
-		line(fp, "tx", "duplicate_queries", s->duplicate_queries);
+		fn(ctx, "tx", tx_status_str((enum tx_status)i), s->tx[i]);
+	const struct named tx[] = {{"evicted", s->evicted},
+	                           {"duplicate_queries", s->duplicate_queries}};
+	walk_table(tx, NELEM(tx), 0, "tx", fn, ctx);
+}
+
+/* ------------------------------------------------------------ summary */
+
+static void text_line(void *ctx, const char *group, const char *name, uint64_t v)
+{
+	fprintf(ctx, "  %s%s%s %" PRIu64 "\n", group, *group ? "." : "", name, v);
+}
+
+void stats_write(const struct stats *s, const struct stats_output *out, size_t nout, FILE *fp)
+{
+	fprintf(fp, "%s: statistics\n", PACKAGE_NAME);
+	walk(s, text_line, fp);
+	for (size_t i = 0; i < nout; i++)
+		fprintf(fp, "  output %s: %" PRIu64 " events, %" PRIu64 " lost\n", out[i].name,
+		        out[i].events, out[i].lost);
+}
+
+/* ------------------------------------------------------------ event */
+
+static void count_one(void *ctx, const char *group, const char *name, uint64_t v)
+{
+	(void)group;
+	(void)name;
+	(void)v;
+	(*(size_t *)ctx)++;
+}
+
+static void emit_one(void *ctx, const char *group, const char *name, uint64_t v)
+{
+	const struct emitter *e = ctx;
+	char key[64];
+	/* "group_name": a plain identifier, as emit.h wants keys */
+	snprintf(key, sizeof(key), "%s%s%s", group, *group ? "_" : "", name);
+	e->ops->key(e->ctx, key);
+	e->ops->uint(e->ctx, v);
+}
+
+static void emit_outputs(const struct emitter *e, const struct stats_output *out, size_t n)
+{
+	e->ops->key(e->ctx, "outputs");
+	e->ops->array_begin(e->ctx, n);
+	for (size_t i = 0; i < n; i++) {
+		e->ops->map_begin(e->ctx, 3);
+		e->ops->key(e->ctx, "events");
+		e->ops->uint(e->ctx, out[i].events);
+		e->ops->key(e->ctx, "lost");
+		e->ops->uint(e->ctx, out[i].lost);
+		e->ops->key(e->ctx, "name");
+		e->ops->str(e->ctx, out[i].name, strlen(out[i].name));
+		e->ops->map_end(e->ctx);
+	}
+	e->ops->array_end(e->ctx);
+}
+
+void stats_emit(const struct emitter *e, const void *arg)
+{
+	const struct stats_event *se = arg;
+	size_t n = 0;
+	walk(se->stats, count_one, &n);
+	e->ops->map_begin(e->ctx, n + 1);
+	walk(se->stats, emit_one, (void *)e);
+	emit_outputs(e, se->out, se->nout);
+	e->ops->map_end(e->ctx);
 }

@@ -26,12 +26,36 @@ struct stats {
 	uint64_t tx[TX__COUNT];           /* transactions by status */
 	uint64_t evicted;                 /* no_reply because the table was full */
 	uint64_t duplicate_queries;       /* same key while pending: older one logged */
+	bool live;                        /* pcap_recv/pcap_drop mean something */
 	uint64_t pcap_recv, pcap_drop;    /* live: from pcap_stats() */
 	struct ip_defrag_stats defrag;    /* fragment reassembly */
 	struct tcp_reasm_stats tcp;       /* TCP stream reassembly */
 };
 
-/* Write a human-readable summary, one "name value" per line. */
-void stats_write(const struct stats *s, FILE *fp);
+/* What an output (sink) wrote and lost. */
+struct stats_output {
+	const char *name;
+	uint64_t events, lost;
+};
+
+/*
+ * Write a human-readable summary, one "name value" per line, then the
+ * events written and lost by each output.
+ */
+void stats_write(const struct stats *s, const struct stats_output *out, size_t nout, FILE *fp);
+
+/* What a stats event shows: the counters and the outputs (borrowed). */
+struct stats_event {
+	const struct stats *stats;
+	const struct stats_output *out;
+	size_t nout;
+};
+
+/*
+ * Write the stats event (arg: struct stats_event) as one flat map of
+ * "group_name": count, the same counters as the summary, plus "outputs":
+ * [{name, events, lost}].  Fits struct sink_event's write.
+ */
+void stats_emit(const struct emitter *e, const void *arg);
 
 #endif /* DNS_GAZER_STATS_H */

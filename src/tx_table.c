@@ -16,6 +16,8 @@ struct tx_table {
 	size_t nbucket;       /* power of two */
 	size_t count;
 	size_t max;
+	size_t bytes;         /* held by the entries */
+	size_t max_bytes;
 	struct tx_entry *oldest, *newest;
 	struct hash_key hkey;
 };
@@ -62,6 +64,7 @@ struct tx_table *tx_table_new(size_t max_pending, const struct hash_key *key)
 		return NULL;
 	}
 	t->max = max_pending ? max_pending : 1;
+	t->max_bytes = t->max * TX_TABLE_BYTES_PER_ENTRY;
 	t->hkey = *key;
 	return t;
 }
@@ -87,7 +90,12 @@ size_t tx_table_count(const struct tx_table *t)
 
 bool tx_table_full(const struct tx_table *t)
 {
-	return t->count >= t->max;
+	return t->count >= t->max || t->bytes >= t->max_bytes;
+}
+
+static size_t entry_size(const struct tx_entry *e)
+{
+	return sizeof(*e) + e->msg_len + e->qname_len;
 }
 
 /* Double the bucket array; on out-of-memory keep the old one (chains grow). */
@@ -146,6 +154,7 @@ int tx_table_add(struct tx_table *t, const struct tx_key *key, const struct tx_q
 		t->oldest = e;
 	t->newest = e;
 	t->count++;
+	t->bytes += entry_size(e);
 	return 0;
 }
 
@@ -170,6 +179,7 @@ static void unlink_entry(struct tx_table *t, struct tx_entry **link, struct tx_e
 		t->newest = e->older;
 	e->hnext = e->older = e->newer = NULL;
 	t->count--;
+	t->bytes -= entry_size(e);
 }
 
 struct tx_entry *tx_table_take(struct tx_table *t, const struct tx_key *key,

@@ -55,13 +55,25 @@ static inline const uint8_t *tx_entry_msg(const struct tx_entry *e)
 
 struct tx_table;
 
-/* A table of at most max_pending entries; NULL on out-of-memory. */
+/*
+ * Memory the table may hold per pending query, on average: a query of up
+ * to about 150 bytes fits; bigger ones (EDNS padding, TCP) lower the count
+ * the table holds, so a flood of large queries cannot grow memory past
+ * max_pending times this.
+ */
+#define TX_TABLE_BYTES_PER_ENTRY 256
+
+/*
+ * A table of at most max_pending entries holding at most max_pending *
+ * TX_TABLE_BYTES_PER_ENTRY bytes; NULL on out-of-memory.
+ */
 struct tx_table *tx_table_new(size_t max_pending, const struct hash_key *key);
 
 /* Free the table and every entry still in it. */
 void tx_table_free(struct tx_table *t);
 
 size_t tx_table_count(const struct tx_table *t);
+/* Whether the count or byte bound is reached: the caller evicts first. */
 bool tx_table_full(const struct tx_table *t);
 
 /*

@@ -36,6 +36,17 @@ expect 2 "invalid value \"53,,\" for --ports" -r "$pcap" --ports 53,,
 expect 2 "unexpected argument" -r "$pcap" stray
 expect 2 "both write to stdout" -r "$pcap" -t - -o -
 expect 2 "bad filter" -r "$pcap" -F "port nonsense"
+expect 2 "daemon cannot write to stdout" -r "$pcap" -d
+expect 2 "daemon cannot write to stdout" -r "$pcap" -d -o "$tmp/o" -t -
+expect 2 "daemon cannot read stdin" -r - -d -t "$tmp/o"
+expect 2 "invalid value \"a:b:c\" for -u" -r "$pcap" -u a:b:c
+expect 1 "cannot open pid file /nonexistent/dir/x.pid" -r "$pcap" -p /nonexistent/dir/x.pid
+expect 1 "unknown user \"no-such-user-dg\"" -r "$pcap" -t "$tmp/o" -u no-such-user-dg
+expect 2 "cannot read config /nonexistent/dg.conf" -r "$pcap" -c /nonexistent/dg.conf
+printf 'records\n# comment\ntimeout 0\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:3: invalid value \"0\" for --timeout" -r "$pcap" -c "$tmp/bad.conf"
+printf 'records\nno-such-key 1\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:2: unknown option \"no-such-key\"" -c "$tmp/bad.conf"
 expect 1 "cannot read /nonexistent/x.pcap" -r /nonexistent/x.pcap
 expect 1 "cannot read" -r "$top_srcdir/tests/system/errors.sh"
 expect 1 "cannot read stdin" -r -

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -30,6 +31,7 @@ static enum options_result parse_argv(char **args)
 		argv[argc++] = args[i];
 	}
 	argv[argc] = NULL;
+	options_free(&o);
 	options_defaults(&o);
 	err[0] = '\0';
 	return options_parse(&o, argc, argv, err, sizeof(err));
@@ -309,6 +311,138 @@ START_TEST(parse_twice)
 }
 END_TEST
 
+/* ------------------------------------------------------------ config file */
+
+static char conf_path[64];
+
+/* Write text to a fresh config file and return its path. */
+static char *write_conf(const char *text, size_t len)
+{
+	snprintf(conf_path, sizeof(conf_path), "/tmp/dg-conf-XXXXXX");
+	int fd = mkstemp(conf_path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return conf_path;
+}
+
+#define CONF(text) write_conf(text, sizeof(text) - 1)
+
+START_TEST(config_values)
+{
+	char *path = CONF("# sensor settings\n"
+	                  "\n"
+	                  "   interface eth0\n"
+	                  "records\n"
+	                  "timeout\t30  \r\n"
+	                  "filter udp port 53 or tcp port 53\n"
+	                  "user dns-gazer:adm\n"
+	                  "daemon\n"
+	                  "text /var/log/dns-gazer/tx.txt\n"
+	                  "pid-file /run/dns-gazer.pid\n"
+	                  "stats-interval 300"); /* no final newline */
+	ck_assert_int_eq(PARSE("-c", path), OPTIONS_RUN);
+	ck_assert_str_eq(o.iface, "eth0");
+	ck_assert(o.records);
+	ck_assert_uint_eq(o.timeout_sec, 30);
+	ck_assert_str_eq(o.filter, "udp port 53 or tcp port 53");
+	ck_assert_str_eq(o.user, "dns-gazer");
+	ck_assert_str_eq(o.group, "adm");
+	ck_assert(o.daemon);
+	ck_assert_str_eq(o.pid_file, "/run/dns-gazer.pid");
+	ck_assert_uint_eq(o.stats_interval_sec, 300);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(config_command_line_wins)
+{
+	char *path = CONF("timeout 30\nread a.pcap\nread b.pcap\ntag-prefix site\n");
+	ck_assert_int_eq(PARSE("--timeout", "10", "--config", path, "-r", "c.pcap"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.timeout_sec, 10);
+	ck_assert_uint_eq(o.nfiles, 1); /* the command line's list replaces the file's */
+	ck_assert_str_eq(o.files[0], "c.pcap");
+	ck_assert_str_eq(o.tag_prefix, "site");
+
+	ck_assert_int_eq(PARSE("-c", path), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfiles, 2);
+	ck_assert_str_eq(o.files[1], "b.pcap");
+	unlink(path);
+
+	/* the packaged config names an interface; -r on the command line reads a file */
+	path = CONF("interface eth0\n");
+	ck_assert_int_eq(PARSE("-c", path, "-r", "x.pcap"), OPTIONS_RUN);
+	ck_assert_ptr_null(o.iface);
+	ck_assert_uint_eq(o.nfiles, 1);
+	unlink(path);
+	path = CONF("read x.pcap\n");
+	ck_assert_int_eq(PARSE("-c", path, "-i", "lo"), OPTIONS_RUN);
+	ck_assert_str_eq(o.iface, "lo");
+	ck_assert_uint_eq(o.nfiles, 0);
+	unlink(path);
+}
+END_TEST
+
+/* Each bad file gives "FILE:LINE: problem" naming the line. */
+static void assert_conf_error(const char *text, size_t len, const char *where, const char *what)
+{
+	char *path = write_conf(text, len);
+	enum options_result r = PARSE("-c", path, "-r", "x");
+	unlink(path);
+	assert_error(r, what);
+	char want[128];
+	snprintf(want, sizeof(want), "%s:%s: ", path, where);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "\"%s\" does not start with %s", err,
+	              want);
+}
+
+#define CONF_ERROR(text, where, what) assert_conf_error(text, sizeof(text) - 1, where, what)
+
+START_TEST(config_errors)
+{
+	CONF_ERROR("records\n\nbogus 1\n", "3", "bogus");
+	CONF_ERROR("records yes\n", "1", "takes no value");
+	CONF_ERROR("# x\ntimeout\n", "2", "needs a value");
+	CONF_ERROR("timeout abc\n", "1", "timeout");
+	CONF_ERROR("config /etc/other.conf\n", "1", "config");
+	CONF_ERROR("help\n", "1", "help");
+	CONF_ERROR("-r x\n", "1", "-r");
+	CONF_ERROR("user a:b:c\n", "1", "USER");
+	CONF_ERROR("interface e\0th0\n", "1", "NUL");
+	char big[5000];
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "filter ", 7);
+	assert_conf_error(big, sizeof(big), "1", "longer");
+
+	assert_error(PARSE("-c", "/nonexistent/dns-gazer.conf"), "/nonexistent/dns-gazer.conf");
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	assert_error(PARSE("-r", "x", "-c"), "-c");
+}
+END_TEST
+
+START_TEST(user_and_interval)
+{
+	ck_assert_int_eq(PARSE("-r", "x", "-u", "nobody"), OPTIONS_RUN);
+	ck_assert_str_eq(o.user, "nobody");
+	ck_assert_str_eq(o.group, "");
+	ck_assert_int_eq(PARSE("-r", "x", "--user", "nobody:nogroup"), OPTIONS_RUN);
+	ck_assert_str_eq(o.group, "nogroup");
+	assert_error(PARSE("-r", "x", "-u", ""), "for -u");
+	assert_error(PARSE("-r", "x", "--user", ":g"), "for --user");
+	assert_error(PARSE("-r", "x", "-u", "u:"), "USER:GROUP");
+	ck_assert_int_eq(PARSE("-r", "x", "--stats-interval", "0"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.stats_interval_sec, 0);
+	assert_error(PARSE("-r", "x", "--stats-interval", "-1"), "--stats-interval");
+	assert_error(PARSE("-r", "x", "--stats-interval", "86401"), "--stats-interval");
+	assert_error(PARSE("-r", "x", "-d"), "stdout");
+	assert_error(PARSE("-r", "x", "-d", "-t", "f", "-o", "-"), "stdout");
+	assert_error(PARSE("-r", "-", "-d", "-t", "f"), "stdin");
+	ck_assert_int_eq(PARSE("-r", "x", "-d", "-p", "/run/x.pid", "-o", "f"), OPTIONS_RUN);
+	ck_assert(o.daemon);
+	ck_assert_str_eq(o.pid_file, "/run/x.pid");
+}
+END_TEST
+
 /* ------------------------------------------------------------ default filter */
 
 /* Ethernet + optional VLAN tags + IPv4 + UDP to dport, as a frame. */
@@ -497,6 +631,31 @@ START_TEST(fluentd_bad)
 }
 END_TEST
 
+/* The shared key only from a config file; -f lists replace each other by source. */
+START_TEST(fluentd_config)
+{
+	char *path = CONF("fluentd collector-a\nfluentd collector-b:24225\n"
+	                  "fluentd-shared-key s3cret key\nfluentd-ack\n");
+	ck_assert_int_eq(PARSE("-r", "x", "-c", path), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfluentd, 2);
+	ck_assert_str_eq(o.fluentd[1], "collector-b:24225");
+	ck_assert_str_eq(o.fluentd_key, "s3cret key");
+	ck_assert(o.fluentd_ack);
+	options_free(&o);
+	ck_assert_int_eq(PARSE("-r", "x", "-c", path, "-f", "[::1]"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfluentd, 1);
+	ck_assert_str_eq(o.fluentd[0], "[::1]");
+	options_free(&o);
+	unlink(path);
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-shared-key", "s3cret"), "config file");
+	ck_assert_ptr_null(strstr(err, "s3cret")); /* the secret is not echoed */
+	path = CONF("fluentd ::1\n");
+	assert_error(PARSE("-r", "x", "-c", path), "brackets");
+	options_free(&o);
+	unlink(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("options");
@@ -516,6 +675,11 @@ int main(void)
 	tcase_add_test(tc, parse_twice);
 	tcase_add_test(tc, fluentd_options);
 	tcase_add_test(tc, fluentd_bad);
+	tcase_add_test(tc, fluentd_config);
+	tcase_add_test(tc, config_values);
+	tcase_add_test(tc, config_command_line_wins);
+	tcase_add_test(tc, config_errors);
+	tcase_add_test(tc, user_and_interval);
 	tcase_add_test(tc, default_filter_ethernet);
 	tcase_add_test(tc, default_filter_other_links);
 	tcase_add_test(tc, default_filter_buffer_too_small);

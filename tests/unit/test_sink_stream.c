@@ -143,6 +143,7 @@ START_TEST(tag_names)
 	ck_assert_int_eq(sink_tags_init(&t, "dns-gazer"), 0);
 	ck_assert_str_eq(t.tx, "dns-gazer.dns.tx");
 	ck_assert_str_eq(t.record, "dns-gazer.dns.record");
+	ck_assert_str_eq(t.stats, "dns-gazer.stats");
 	ck_assert_int_eq(sink_tags_init(&t, "sensor"), 0);
 	ck_assert_str_eq(t.tx, "sensor.dns.tx");
 	char longp[200];
@@ -241,6 +242,35 @@ START_TEST(text_line_prefix)
 	ck_assert_ptr_nonnull(strstr(text, "\"query_ts\": 1444531212.628222"));
 	ck_assert_str_eq(text + len - 2, "}\n");
 	ck_assert_ptr_eq(strchr(text, '\n'), text + len - 1); /* one line */
+	free(text);
+}
+END_TEST
+
+static void write_other(const struct emitter *e, const void *arg)
+{
+	e->ops->map_begin(e->ctx, 1);
+	e->ops->key(e->ctx, "packets");
+	e->ops->uint(e->ctx, *(const uint64_t *)arg);
+	e->ops->map_end(e->ctx);
+}
+
+/* Other events (stats, alerts) are lines with their own tag and time. */
+START_TEST(text_other_event)
+{
+	struct sink_tags tags;
+	ck_assert_int_eq(sink_tags_init(&tags, "dns-gazer"), 0);
+	char err[256];
+	struct sink *s = sink_stream_open(STREAM_TEXT, path, &tags, err, sizeof(err));
+	ck_assert_ptr_nonnull(s);
+	uint64_t n = 42;
+	struct sink_event ev = {.tag = tags.stats, .ts_us = 1444531212628222, .write = write_other,
+	                        .arg = &n};
+	ck_assert_int_eq(sink_event(s, &ev), 0);
+	ck_assert_uint_eq(s->events, 1);
+	ck_assert_int_eq(s->ops->close(s), 0);
+	size_t len;
+	char *text = slurp(&len);
+	ck_assert_str_eq(text, "2015-10-11T02:40:12+00:00\tdns-gazer.stats\t{\"packets\": 42}\n");
 	free(text);
 }
 END_TEST
@@ -403,6 +433,7 @@ int main(void)
 	tcase_add_test(tc, text_lines);
 	tcase_add_test(tc, text_line_prefix);
 	tcase_add_test(tc, text_negative_time);
+	tcase_add_test(tc, text_other_event);
 	tcase_add_test(tc, msgpack_stream);
 	tcase_add_test(tc, open_failure);
 	tcase_add_test(tc, open_truncates);

@@ -302,6 +302,37 @@ START_TEST(take_from_middle_keeps_age_order)
 }
 END_TEST
 
+/* Big queries fill the table by bytes before the count is reached. */
+START_TEST(full_by_bytes)
+{
+	enum { MAX = 10 };
+	struct tx_table *t = tx_table_new(MAX, &test_key);
+	static uint8_t big[1000];
+	size_t added = 0;
+	while (!tx_table_full(t)) {
+		struct tx_key k = key4((uint16_t)added, 7);
+		ck_assert_int_eq(tx_table_add(t, &k, NULL, 1, big, sizeof(big)), 0);
+		added++;
+	}
+	/* 10 * 256 bytes hold two 1000-byte queries and start a third */
+	ck_assert_uint_eq(added, 3);
+	ck_assert_uint_lt(tx_table_count(t), MAX);
+	/* freeing one makes room again */
+	tx_entry_free(tx_table_pop_oldest(t));
+	ck_assert(!tx_table_full(t));
+	/* small ones: the count bound */
+	struct tx_table *u = tx_table_new(MAX, &test_key);
+	for (unsigned i = 0; i < MAX; i++) {
+		ck_assert(!tx_table_full(u));
+		struct tx_key k = key4((uint16_t)i, 7);
+		add(u, &k, NULL, 1, i);
+	}
+	ck_assert(tx_table_full(u));
+	tx_table_free(u);
+	tx_table_free(t);
+}
+END_TEST
+
 START_TEST(pop_oldest_and_full)
 {
 	struct tx_table *t = tx_table_new(3, &test_key);
@@ -447,6 +478,7 @@ int main(void)
 	tcase_add_test(tc, pop_expired_order_and_boundary);
 	tcase_add_test(tc, take_from_middle_keeps_age_order);
 	tcase_add_test(tc, pop_oldest_and_full);
+	tcase_add_test(tc, full_by_bytes);
 	tcase_add_test(tc, many_entries_growth);
 	tcase_add_test(tc, add_copies);
 	tcase_add_test(tc, oversized_question_refused);
