@@ -98,9 +98,8 @@ int fwd_conn_start(struct fwd_conn *c, const struct fwd_server *srv, char *err, 
 		return -1;
 	}
 	c->cur = c->addrs;
-	int e = 0;
 	if (connect_cur(c) < 0) {
-		e = errno;
+		int e = errno;
 		if (next_addr(c) < 0) {
 			snprintf(err, errlen, "connect: %s", strerror(e));
 			return -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZLIB_CONST /* next_in points at const input */
 #include <zlib.h>
 
 int fwd_server_parse(const char *s, struct fwd_server *out, char *err, size_t errlen)
@@ -124,7 +125,7 @@ int fwd_gzip(struct obuf *out, const void *in, size_t len)
 		deflateEnd(&z);
 		return -1;
 	}
-	z.next_in = (Bytef *)(uintptr_t)in;
+	z.next_in = in;
 	z.avail_in = (uInt)len;
 	z.next_out = (Bytef *)out->p + out->len;
 	z.avail_out = (uInt)bound;
@@ -308,8 +309,12 @@ int fwd_pong_check(const msgpack_object *o, const char *salt, const struct fwd_h
 		char reason[128] = "no reason given";
 		if (raw_bytes(&a[2], &p, &n) && n > 0) {
 			size_t k = 0;
-			for (size_t i = 0; i < n && k + 1 < sizeof(reason); i++)
-				reason[k++] = (p[i] >= ' ' && p[i] < 0x7f) ? p[i] : '?';
+			for (size_t i = 0; i < n && k + 1 < sizeof(reason); i++) {
+				char c = p[i];
+				if (c < ' ' || c >= 0x7f)
+					c = '?';
+				reason[k++] = c;
+			}
 			reason[k] = '\0';
 		}
 		snprintf(err, errlen, "authentication refused: %s", reason);

@@ -27,19 +27,27 @@ void fwd_queue_init(struct fwd_queue *q)
 
 void fwd_queue_free(struct fwd_queue *q)
 {
-	while (q->head)
-		fwd_queue_remove(q, q->head);
+	struct fwd_item *next;
+	for (struct fwd_item *it = q->head; it; it = next) {
+		next = it->next;
+		free(it->data);
+		free(it);
+	}
+	uint64_t seq = q->next_seq;
+	fwd_queue_init(q);
+	q->next_seq = seq;
 }
 
 struct fwd_item *fwd_item_new(const char *tag, char *data, size_t len, uint32_t count)
 {
+	size_t taglen = strlen(tag);
 	struct fwd_item *it = calloc(1, sizeof(*it));
-	if (!it || strlen(tag) >= sizeof(it->tag)) {
+	if (!it || taglen >= sizeof(it->tag)) {
 		free(it);
 		free(data);
 		return NULL;
 	}
-	strcpy(it->tag, tag);
+	memcpy(it->tag, tag, taglen + 1);
 	it->data = data;
 	it->len = len;
 	it->count = count;
@@ -368,7 +376,8 @@ static int spool_scan(const char *dir, uint64_t **seqs, size_t *n, char *err, si
 		(*seqs)[(*n)++] = seq;
 	}
 	closedir(d);
-	qsort(*seqs, *n, sizeof(**seqs), cmp_seq);
+	if (*n > 1)
+		qsort(*seqs, *n, sizeof(**seqs), cmp_seq);
 	return 0;
 }
 

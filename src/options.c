@@ -397,6 +397,74 @@ static bool parse_user(struct options *o, const char *arg)
 	return true;
 }
 
+/* The --fluentd-* options of apply(); arg is NULL for flags. */
+static enum options_result apply_fluentd(struct options *o, int c, const char *name,
+                                         const char *val, char *err, size_t errlen)
+{
+	unsigned long long v;
+	const char *arg = val ? val : "";
+	switch (c) {
+	case OPT_FLUENTD_ACK: o->fluentd_ack = true; break;
+	case OPT_FLUENTD_EVENT_TIME: o->fluentd_event_time = true; break;
+	case OPT_FLUENTD_COMPRESS: o->fluentd_compress = true; break;
+	case OPT_FLUENTD_TLS: o->fluentd_tls = true; break;
+	case OPT_FLUENTD_MODE:
+		if (strcmp(arg, "forward") == 0)
+			o->fluentd_forward_mode = true;
+		else if (strcmp(arg, "packed") == 0)
+			o->fluentd_forward_mode = false;
+		else
+			return bad_value(err, errlen, name, arg, "want forward or packed");
+		break;
+	case OPT_FLUENTD_KEY_FILE: o->fluentd_key_file = arg; break;
+	case OPT_FLUENTD_KEY:
+		if (!*arg || strlen(arg) > 1024)
+			return bad_value(err, errlen, name, "...", "want 1 to 1024 characters");
+		o->fluentd_key = arg;
+		break;
+	case OPT_FLUENTD_CA: o->fluentd_ca = arg; break;
+	case OPT_FLUENTD_BUFFER_DIR: o->fluentd_buffer_dir = arg; break;
+	case OPT_FLUENTD_HOSTNAME:
+		if (!*arg || strlen(arg) > 255)
+			return bad_value(err, errlen, name, arg, "want 1 to 255 characters");
+		o->fluentd_hostname = arg;
+		break;
+	case OPT_FLUENTD_BUFFER_SIZE:
+		if (!parse_uint(arg, 65536, SIZE_MAX / 4, &v))
+			return bad_value(err, errlen, name, arg, "want 65536 bytes or more");
+		o->fluentd_buffer_size = (size_t)v;
+		break;
+	case OPT_FLUENTD_DISK_SIZE:
+		if (!parse_uint(arg, 65536, UINT64_MAX / 2, &v))
+			return bad_value(err, errlen, name, arg, "want 65536 bytes or more");
+		o->fluentd_disk_size = v;
+		break;
+	case OPT_FLUENTD_BATCH_SIZE:
+		if (!parse_uint(arg, 1, 100000, &v))
+			return bad_value(err, errlen, name, arg, "want 1 to 100000 events");
+		o->fluentd_batch_size = (unsigned)v;
+		break;
+	case OPT_FLUENTD_FLUSH:
+		if (!parse_ms(arg, 1, 3600000, &o->fluentd_flush_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0.001 to 3600");
+		break;
+	case OPT_FLUENTD_ACK_TIMEOUT:
+		if (!parse_ms(arg, 100, 3600000, &o->fluentd_ack_timeout_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0.1 to 3600");
+		break;
+	case OPT_FLUENTD_RETRY_MAX:
+		if (!parse_ms(arg, 250, 3600000, &o->fluentd_retry_max_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0.25 to 3600");
+		break;
+	case OPT_FLUENTD_DRAIN:
+		if (!parse_ms(arg, 0, 86400000, &o->fluentd_drain_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0 to 86400");
+		break;
+	default: break;
+	}
+	return OPTIONS_RUN;
+}
+
 /*
  * Apply option c (long option name for messages) with value arg (NULL for
  * a flag), from the command line or a config file.  Values are borrowed:
@@ -465,62 +533,24 @@ static enum options_result apply(struct options *o, int c, const char *name, con
 		o->stats_interval_sec = (unsigned)v;
 		break;
 	case 'f': return add_fluentd(o, name, arg, err, errlen);
-	case OPT_FLUENTD_ACK: o->fluentd_ack = true; break;
-	case OPT_FLUENTD_EVENT_TIME: o->fluentd_event_time = true; break;
-	case OPT_FLUENTD_COMPRESS: o->fluentd_compress = true; break;
-	case OPT_FLUENTD_TLS: o->fluentd_tls = true; break;
+	case OPT_FLUENTD_ACK:
+	case OPT_FLUENTD_EVENT_TIME:
 	case OPT_FLUENTD_MODE:
-		if (strcmp(arg, "forward") == 0)
-			o->fluentd_forward_mode = true;
-		else if (strcmp(arg, "packed") == 0)
-			o->fluentd_forward_mode = false;
-		else
-			return bad_value(err, errlen, name, arg, "want forward or packed");
-		break;
-	case OPT_FLUENTD_KEY_FILE: o->fluentd_key_file = arg; break;
+	case OPT_FLUENTD_COMPRESS:
+	case OPT_FLUENTD_KEY_FILE:
 	case OPT_FLUENTD_KEY:
-		if (!*arg || strlen(arg) > 1024)
-			return bad_value(err, errlen, name, "...", "want 1 to 1024 characters");
-		o->fluentd_key = arg;
-		break;
-	case OPT_FLUENTD_CA: o->fluentd_ca = arg; break;
-	case OPT_FLUENTD_BUFFER_DIR: o->fluentd_buffer_dir = arg; break;
 	case OPT_FLUENTD_HOSTNAME:
-		if (!*arg || strlen(arg) > 255)
-			return bad_value(err, errlen, name, arg, "want 1 to 255 characters");
-		o->fluentd_hostname = arg;
-		break;
+	case OPT_FLUENTD_BUFFER_DIR:
 	case OPT_FLUENTD_BUFFER_SIZE:
-		if (!parse_uint(arg, 65536, SIZE_MAX / 4, &v))
-			return bad_value(err, errlen, name, arg, "want 65536 bytes or more");
-		o->fluentd_buffer_size = (size_t)v;
-		break;
 	case OPT_FLUENTD_DISK_SIZE:
-		if (!parse_uint(arg, 65536, UINT64_MAX / 2, &v))
-			return bad_value(err, errlen, name, arg, "want 65536 bytes or more");
-		o->fluentd_disk_size = v;
-		break;
 	case OPT_FLUENTD_BATCH_SIZE:
-		if (!parse_uint(arg, 1, 100000, &v))
-			return bad_value(err, errlen, name, arg, "want 1 to 100000 events");
-		o->fluentd_batch_size = (unsigned)v;
-		break;
 	case OPT_FLUENTD_FLUSH:
-		if (!parse_ms(arg, 1, 3600000, &o->fluentd_flush_ms))
-			return bad_value(err, errlen, name, arg, "want seconds from 0.001 to 3600");
-		break;
 	case OPT_FLUENTD_ACK_TIMEOUT:
-		if (!parse_ms(arg, 100, 3600000, &o->fluentd_ack_timeout_ms))
-			return bad_value(err, errlen, name, arg, "want seconds from 0.1 to 3600");
-		break;
 	case OPT_FLUENTD_RETRY_MAX:
-		if (!parse_ms(arg, 250, 3600000, &o->fluentd_retry_max_ms))
-			return bad_value(err, errlen, name, arg, "want seconds from 0.25 to 3600");
-		break;
 	case OPT_FLUENTD_DRAIN:
-		if (!parse_ms(arg, 0, 86400000, &o->fluentd_drain_ms))
-			return bad_value(err, errlen, name, arg, "want seconds from 0 to 86400");
-		break;
+	case OPT_FLUENTD_TLS:
+	case OPT_FLUENTD_CA:
+		return apply_fluentd(o, c, name, arg, err, errlen);
 	default:
 		snprintf(err, errlen, "unknown option %s (see --help)", name);
 		return OPTIONS_ERROR;

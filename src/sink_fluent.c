@@ -47,58 +47,61 @@ struct open_batch {
 	int64_t started_ms;
 };
 
+/*
+ * Fields are grouped by who touches them; within a group, large before
+ * small, so the structure has no holes.
+ */
 struct fluent_sink {
 	struct sink base;
 	struct fluent_config cfg;
-	char key[KEY_MAX + 1];
+	const struct sink_tags *tags;
 	size_t keylen;
+	char key[KEY_MAX + 1];
 	char hostname[256];
 	char label[300]; /* "fluentd HOST:PORT" for messages */
-	const struct sink_tags *tags;
-	int lock_fd;     /* holds the buffer directory's lock */
 
-	/* capture thread only */
+	/* the calling thread (capture, main) only */
 	struct obuf scratch;
+	pthread_t thread;
 
 	/* shared, under mu */
 	pthread_mutex_t mu;
 	pthread_cond_t changed; /* the queue shrank or went to disk */
 	struct open_batch batch[MAX_TAGS];
-	size_t open_bytes;
 	struct fwd_queue q;
+	size_t open_bytes;
+	size_t batch_bytes; /* seal a batch at this size */
 	uint64_t dropped;   /* events dropped: memory full */
 	uint64_t delivered; /* events acked (or written, without acks) */
 	uint64_t damaged;   /* events in spool files that failed their checks */
-	bool draining, stop;
-	bool disk_full;     /* the buffer directory takes no more */
-	size_t batch_bytes; /* seal a batch at this size */
-	int wake[2];        /* the capture thread pokes the I/O thread */
-	pthread_t thread;
-	bool drained_once;
-	bool thread_started, thread_failed; /* touched by the calling thread only */
 
 	/* I/O thread only */
 	SSL_CTX *tls;
 	struct fwd_conn conn;
-	enum conn_state st;
-	size_t server;             /* index of the server in use or tried */
-	int64_t retry_at, backoff_ms;
-	int64_t step_deadline_ms;  /* connect or handshake must be done by then */
-	bool progress;             /* something was delivered on this connection */
 	struct obuf out;           /* bytes to write */
+	msgpack_unpacker unp;
+	struct fwd_helo helo;
 	size_t out_off;
 	struct fwd_item *sending;  /* the batch in out, if any */
 	size_t inflight;
-	msgpack_unpacker unp;
-	struct fwd_helo helo;
-	char salt[FWD_SALT_LEN + 1];
-	uint8_t run_id[8];
+	size_t server;             /* index of the server in use or tried */
+	int64_t retry_at, backoff_ms;
+	int64_t step_deadline_ms;  /* connect or handshake must be done by then */
 	uint64_t chunk_counter;
-	unsigned jitter_seed;
-	char last_err[256];        /* last problem logged, to say it once */
-	bool disk_full_logged;
+	uint64_t jitter;           /* xorshift state for the backoff jitter */
 	uint64_t drops_reported;
 	int64_t drop_report_at;
+	enum conn_state st;
+	char last_err[256];        /* last problem logged, to say it once */
+	char salt[FWD_SALT_LEN + 1];
+	uint8_t run_id[8];
+	bool progress;             /* something was delivered on this connection */
+	bool disk_full_logged;
+
+	int lock_fd;     /* holds the buffer directory's lock */
+	int wake[2];     /* the capture thread pokes the I/O thread */
+	bool draining, stop, disk_full; /* under mu */
+	bool drained_once, thread_started, thread_failed; /* calling thread */
 };
 
 void sink_fluent_defaults(struct fluent_config *c)
@@ -193,9 +196,10 @@ static struct open_batch *batch_for(struct fluent_sink *s, const char *tag)
 		if (strcmp(b->tag, tag) == 0)
 			return b;
 		if (!b->tag[0]) {
-			if (!*tag || strlen(tag) >= sizeof(b->tag))
+			size_t n = strlen(tag);
+			if (n == 0 || n >= sizeof(b->tag))
 				return NULL;
-			strcpy(b->tag, tag);
+			memcpy(b->tag, tag, n + 1);
 			return b;
 		}
 	}
@@ -372,7 +376,10 @@ static void conn_fail(struct fluent_sink *s, bool error, const char *why)
 		s->backoff_ms = BACKOFF_MIN_MS;
 	s->progress = false;
 	/* jitter: 75% to 125% of the delay, so many sensors do not reconnect together */
-	int64_t d = s->backoff_ms * (75 + rand_r(&s->jitter_seed) % 51) / 100;
+	s->jitter ^= s->jitter << 13;
+	s->jitter ^= s->jitter >> 7;
+	s->jitter ^= s->jitter << 17;
+	int64_t d = s->backoff_ms * (int64_t)(75 + s->jitter % 51) / 100;
 	s->retry_at = now + d;
 	s->backoff_ms = s->backoff_ms * 2 > s->cfg.retry_max_ms ? s->cfg.retry_max_ms : s->backoff_ms * 2;
 }
@@ -546,7 +553,6 @@ static void on_object(struct fluent_sink *s, const msgpack_object *o)
 {
 	const char *chunk;
 	size_t len;
-	char err[256];
 	switch (s->st) {
 	case ST_HELO:
 		if (!fwd_helo_parse(o, &s->helo)) {
@@ -556,6 +562,7 @@ static void on_object(struct fluent_sink *s, const msgpack_object *o)
 		send_ping(s);
 		return;
 	case ST_PONG: {
+		char err[256];
 		int rc = fwd_pong_check(o, s->salt, &s->helo, s->key, s->keylen, err, sizeof(err));
 		if (rc == 1) {
 			conn_ready(s);
@@ -729,69 +736,80 @@ static int64_t check_acks(struct fluent_sink *s, int64_t now)
 	return next;
 }
 
+/* Connect, hand-shake, send and receive as far as possible; returns the next deadline. */
+static int64_t step_connection(struct fluent_sink *s, bool work, int64_t now, int64_t deadline)
+{
+	if (s->st == ST_IDLE && work && now >= s->retry_at)
+		start_connect(s);
+	if (s->st == ST_CONNECTING)
+		progress_connect(s);
+	if (s->st >= ST_HELO) {
+		do_write(s);
+		if (s->st >= ST_HELO)
+			do_read(s);
+	}
+	if (s->st >= ST_CONNECTING && s->st <= ST_PONG) {
+		if (now >= s->step_deadline_ms) {
+			static const char *const why[] = {
+			    [ST_CONNECTING] = "connect timed out",
+			    [ST_HELO] = "handshake failed: no HELO from the server (is shared_key set there?)",
+			    [ST_PONG] = "handshake failed: no PONG from the server"};
+			conn_fail(s, s->st != ST_CONNECTING, why[s->st]);
+		} else if (s->step_deadline_ms < deadline) {
+			deadline = s->step_deadline_ms;
+		}
+	}
+	if (s->st == ST_READY) {
+		int64_t ack = check_acks(s, now);
+		if (ack < deadline)
+			deadline = ack;
+	}
+	if (s->st == ST_IDLE && work && s->retry_at < deadline)
+		deadline = s->retry_at;
+	return deadline;
+}
+
+/* Sleep until deadline, the socket or a wake-up from the capture thread. */
+static void wait_events(struct fluent_sink *s, int64_t deadline)
+{
+	struct pollfd p[2] = {{.fd = s->wake[0], .events = POLLIN}, {.fd = -1}};
+	if (s->st != ST_IDLE && s->conn.fd >= 0) {
+		p[1].fd = s->conn.fd;
+		p[1].events = (short)(s->conn.want | POLLIN);
+		if (s->out_off < s->out.len || s->st == ST_CONNECTING)
+			p[1].events |= POLLOUT;
+	}
+	int64_t wait = deadline == INT64_MAX ? 1000 : deadline - now_ms();
+	if (wait < 0)
+		wait = 0;
+	if (wait > 1000)
+		wait = 1000; /* drop reports, spills and drain checks */
+	if (poll(p, 2, (int)wait) > 0 && (p[0].revents & POLLIN)) {
+		char buf[64];
+		ssize_t n;
+		do
+			n = read(s->wake[0], buf, sizeof(buf));
+		while (n > 0);
+	}
+}
+
 static void *io_main(void *arg)
 {
 	struct fluent_sink *s = arg;
 	for (;;) {
 		int64_t now = now_ms();
 		pthread_mutex_lock(&s->mu);
-		if (s->stop) {
-			pthread_mutex_unlock(&s->mu);
-			break;
-		}
+		bool stop = s->stop;
 		int64_t deadline = seal_due(s, now);
 		bool work = s->q.items > 0;
 		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
 		report_drops(s, now);
-
-		if (s->st == ST_IDLE && work && now >= s->retry_at)
-			start_connect(s);
-		if (s->st == ST_CONNECTING)
-			progress_connect(s);
-		if (s->st >= ST_HELO) {
-			do_write(s);
-			if (s->st >= ST_HELO)
-				do_read(s);
-		}
-		if (s->st >= ST_CONNECTING && s->st <= ST_PONG) {
-			if (now >= s->step_deadline_ms)
-				conn_fail(s, s->st != ST_CONNECTING,
-				          s->st == ST_CONNECTING ? "connect timed out"
-				          : s->st == ST_HELO ? "handshake failed: no HELO from the server "
-				                               "(is shared_key set there?)"
-				                             : "handshake failed: no PONG from the server");
-			else if (s->step_deadline_ms < deadline)
-				deadline = s->step_deadline_ms;
-		}
-		if (s->st == ST_READY) {
-			int64_t ack = check_acks(s, now);
-			if (ack < deadline)
-				deadline = ack;
-		}
-		if (s->st == ST_IDLE && work && s->retry_at < deadline)
-			deadline = s->retry_at;
-
+		deadline = step_connection(s, work, now, deadline);
 		if (spill(s))
 			deadline = now; /* maybe more to move: do not sleep */
-
-		struct pollfd p[2] = {{.fd = s->wake[0], .events = POLLIN}, {.fd = -1}};
-		if (s->st != ST_IDLE && s->conn.fd >= 0) {
-			p[1].fd = s->conn.fd;
-			p[1].events = s->conn.want | POLLIN;
-			if (s->out_off < s->out.len || s->st == ST_CONNECTING)
-				p[1].events |= POLLOUT;
-		}
-		int64_t wait = deadline == INT64_MAX ? 1000 : deadline - now_ms();
-		if (wait < 0)
-			wait = 0;
-		if (wait > 1000)
-			wait = 1000; /* drop reports, spills and drain checks */
-		poll(p, 2, (int)wait);
-		if (p[0].revents & POLLIN) {
-			char buf[64];
-			while (read(s->wake[0], buf, sizeof(buf)) > 0)
-				;
-		}
+		wait_events(s, deadline);
 	}
 	return NULL;
 }
@@ -817,7 +835,7 @@ static int read_key(struct fluent_sink *s, char *err, size_t errlen)
 		return -1;
 	}
 	size_t n = fread(s->key, 1, KEY_MAX + 1, fp);
-	fclose(fp);
+	(void)fclose(fp); /* read only: nothing to lose */
 	/* the key is the first line; a trailing newline is not part of it */
 	char *nl = memchr(s->key, '\n', n);
 	if (nl)
@@ -942,7 +960,9 @@ static int setup(struct fluent_sink *s, char *err, size_t errlen)
 		snprintf(err, errlen, "no random source for fluentd chunk ids");
 		return -1;
 	}
-	s->jitter_seed = (unsigned)s->run_id[0] << 8 | s->run_id[1];
+	for (size_t i = 0; i < sizeof(s->run_id); i++)
+		s->jitter = s->jitter << 8 | s->run_id[i];
+	s->jitter |= 1; /* xorshift never leaves 0 */
 	if (s->cfg.tls && !(s->tls = fwd_tls_new(s->cfg.ca_file, err, errlen)))
 		return -1;
 	if (s->cfg.buffer_dir) {
