@@ -59,7 +59,7 @@ int daemon_start(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot daemonize: %s", strerror(errno));
 		return -1;
 	}
-	fflush(NULL); /* nothing buffered may be written twice */
+	(void)fflush(NULL); /* nothing buffered may be written twice */
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "cannot daemonize: %s", strerror(errno));

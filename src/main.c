@@ -89,6 +89,7 @@ struct run_ctx {
 	const char *current_name;
 	unsigned frames;              /* since the last look at the clock */
 	int64_t next_stats_us;        /* monotonic; 0 = no periodic stats */
+	int64_t next_flush_us;        /* monotonic */
 	struct progress progress;
 };
 
@@ -155,10 +156,24 @@ static void emit_stats(struct run_ctx *rc)
 		sink_event(rc->sinks[i], &ev);
 }
 
+/* Outputs are written in big blocks; a reader (tail -f) still sees each
+ * event within a second, and a quiet sensor leaves nothing in a buffer. */
+#define FLUSH_EVERY_US 1000000
+
+static void flush_sinks(struct run_ctx *rc)
+{
+	for (size_t i = 0; i < rc->nsinks; i++)
+		rc->sinks[i]->ops->flush(rc->sinks[i]);
+}
+
 /* Periodic work driven by the monotonic clock. */
 static void on_clock(struct run_ctx *rc)
 {
 	int64_t now = clock_mono_us();
+	if (now >= rc->next_flush_us) {
+		rc->next_flush_us = now + FLUSH_EVERY_US;
+		flush_sinks(rc);
+	}
 	if (rc->next_stats_us && now >= rc->next_stats_us) {
 		rc->next_stats_us = now + (int64_t)rc->o->stats_interval_sec * 1000000;
 		emit_stats(rc);
@@ -451,6 +466,7 @@ static int run(const struct options *o, struct inputs *in, struct sink **sinks, 
 	}
 	struct run_ctx ctx = {.o = o, .gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = st,
 	                      .tags = tags};
+	ctx.next_flush_us = clock_mono_us() + FLUSH_EVERY_US;
 	if (o->stats_interval_sec)
 		ctx.next_stats_us = clock_mono_us() + (int64_t)o->stats_interval_sec * 1000000;
 	progress_init(&ctx.progress, stderr, !o->quiet && !o->daemon && !o->iface);

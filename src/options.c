@@ -397,7 +397,7 @@ static bool parse_user(struct options *o, const char *arg)
 	return true;
 }
 
-/* The --fluentd-* options of apply(); arg is NULL for flags. */
+/* The --fluentd-* options of apply() (val is "" for flags). */
 static enum options_result apply_fluentd(struct options *o, int c, const char *name,
                                          const char *val, char *err, size_t errlen)
 {
@@ -466,7 +466,7 @@ static enum options_result apply_fluentd(struct options *o, int c, const char *n
 }
 
 /*
- * Apply option c (long option name for messages) with value arg (NULL for
+ * Apply option c (long option name for messages) with value arg ("" for
  * a flag), from the command line or a config file.  Values are borrowed:
  * the caller keeps them alive as long as o.
  */
@@ -609,7 +609,7 @@ static enum options_result apply_line(struct options *o, char *line, char *err, 
 			snprintf(err, errlen, "%s takes no value", name);
 			return OPTIONS_ERROR;
 		}
-		return apply(o, lo->val, name, NULL, err, errlen);
+		return apply(o, lo->val, name, "", err, errlen);
 	}
 	if (!*value) {
 		snprintf(err, errlen, "%s needs a value", name);
@@ -670,7 +670,7 @@ enum options_result options_load_config(struct options *o, const char *path, cha
 		r = OPTIONS_ERROR;
 	}
 	free(line);
-	fclose(fp);
+	(void)fclose(fp); /* read only: nothing to lose */
 	return r == OPTIONS_RUN ? OPTIONS_RUN : OPTIONS_ERROR;
 }
 
@@ -720,7 +720,8 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 			                      "--fluentd-shared-key-file");
 			return OPTIONS_ERROR;
 		}
-		enum options_result r = apply(o, c, opt_name(c, idx, sbuf), optarg, err, errlen);
+		const char *arg = optarg ? optarg : "";
+		enum options_result r = apply(o, c, opt_name(c, idx, sbuf), arg, err, errlen);
 		if (r != OPTIONS_RUN)
 			return r;
 	}

@@ -30,7 +30,7 @@ void progress_update(struct progress *p, int64_t now_us, const char *name, int64
 	fprintf(p->fp, "\r\033[K%s: %s %5.1f%% (%.1f of %.1f MiB), %.0f packets/s", PACKAGE_NAME,
 	        name, 100.0 * (double)done / (double)total, (double)done / mib,
 	        (double)total / mib, secs > 0 ? (double)packets / secs : 0.0);
-	fflush(p->fp);
+	(void)fflush(p->fp); /* a progress line that fails to show loses nothing */
 	p->drawn = true;
 }
 
@@ -38,7 +38,7 @@ void progress_end(struct progress *p)
 {
 	if (p->fp && p->drawn) {
 		fputs("\r\033[K", p->fp);
-		fflush(p->fp);
+		(void)fflush(p->fp);
 	}
 	p->drawn = false;
 }

@@ -312,16 +312,15 @@ static int fluent_event(struct sink *base, const struct sink_event *ev)
 	return append(s, ev->tag);
 }
 
+/*
+ * The periodic flush of the outputs: batches keep their own pace
+ * (--fluentd-flush-interval, kept by the I/O thread), so this only makes
+ * sure the thread runs.  The last batches are sealed by the drain.
+ */
 static int fluent_flush(struct sink *base)
 {
 	struct fluent_sink *s = (struct fluent_sink *)base;
-	if (start_thread(s) < 0)
-		return -1;
-	pthread_mutex_lock(&s->mu);
-	seal_all_locked(s);
-	pthread_mutex_unlock(&s->mu);
-	wake_io(s);
-	return 0;
+	return start_thread(s);
 }
 
 /* ------------------------------------------------------ I/O thread */

@@ -161,4 +161,55 @@ else
         ok "-d -u: the start failure reaches the terminal" || bad "-d -u: exit $rc, $(cat "$tmp/du.err")"
 fi
 
+# ---------------------------------------------------------------- syslog
+# As a daemon, diagnostics and the summary go to syslog.  A private mount
+# namespace gets its own /dev, where /dev/log is a socket of the test's.
+syslog_test() {
+    # The listener starts first, with the real /dev, on a socket of its own
+    # that is then bound over /dev/log.
+    "$PYTHON3" - "$tmp/syslog.txt" "$tmp/log.sock" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[2])
+s.settimeout(30)
+with open(sys.argv[1], "w") as out:
+    try:
+        while True:
+            out.write(s.recv(4096).decode(errors="replace") + "\n")
+            out.flush()
+    except socket.timeout:
+        pass
+PY
+    lp=$!
+    wait_for '[ -S "$tmp/log.sock" ]' 20 || return 1
+    mount -t tmpfs none /dev || return 77
+    mknod -m 666 /dev/null c 1 3 && : >/dev/log && mount --bind "$tmp/log.sock" /dev/log || return 77
+    mkfifo "$tmp/in4"
+    ( exec 3>"$tmp/in4"; cat "$pcap" >&3; sleep 30 ) &
+    fp=$!
+    "$DNS_GAZER" -d -p "$tmp/s.pid" -r "$tmp/in4" -t "$tmp/s4.out" || return 1
+    wait_for '[ -s "$tmp/s.pid" ]' 5 || return 1
+    spid=$(cat "$tmp/s.pid")
+    sleep 0.3
+    kill -USR1 "$spid"
+    wait_for 'grep -q "tx.success 1" "$tmp/syslog.txt" 2>/dev/null' 15
+    kill -TERM "$spid"
+    wait_for '! kill -0 "$spid" 2>/dev/null' 5
+    kill "$fp" "$lp" 2>/dev/null
+    # <30> is facility daemon (3 << 3) at level info (6)
+    grep -q "^<30>.*dns-gazer\[$spid\]: dns-gazer: statistics" "$tmp/syslog.txt" &&
+        grep -q "^<30>.*dns-gazer\[$spid\]:   tx.success 1" "$tmp/syslog.txt"
+}
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 || ! command -v "${PYTHON3:-python3}" >/dev/null 2>&1; then
+    echo "skip syslog test: needs root, unshare and python3"
+else
+    PYTHON3=${PYTHON3:-python3}
+    export tmp pcap DNS_GAZER PYTHON3
+    unshare -m sh -c "$(sed -n '/^wait_for()/,/^}/p;/^syslog_test()/,/^}/p' "$0"); syslog_test"
+    rc=$?
+    if [ $rc -eq 0 ]; then ok "-d: statistics on SIGUSR1 go to syslog (daemon facility, info)"
+    elif [ $rc -eq 77 ]; then echo "skip syslog test: no private /dev here"
+    else bad "-d syslog (status $rc): $(ls "$tmp"; head -5 "$tmp/syslog.txt" 2>/dev/null)"; fi
+fi
+
 exit $((fail > 0))

@@ -69,4 +69,23 @@ run() {
 }
 run lo || fail=1
 run any || fail=1
+
+# Timeouts fire on the clock when traffic stops, and the output is flushed
+# within a second: the unanswered query shows up as no_reply in the file
+# while dns-gazer still runs, with no packet after it.
+port=$(( 20000 + ($$ + 7) % 20000 ))
+"$DNS_GAZER" -i lo --ports $port -F "udp port $port" --timeout 1 -t "$tmp/idle" -q 2>"$tmp/err" &
+pid=$!
+sleep 1
+"$PYTHON3" "$tmp/send.py" $port >/dev/null || { echo "FAIL idle: sender failed"; fail=1; }
+i=0
+until grep -q '"name": "unanswered.example.".*"status": "no_reply"' "$tmp/idle" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+done
+if [ $i -le 100 ] && kill -0 $pid 2>/dev/null; then
+    echo "ok   idle capture: a timed-out query is logged and flushed within $((i * 50)) ms"
+else
+    echo "FAIL idle capture: no no_reply line after 5 s: $(cat "$tmp/idle")"; fail=1
+fi
+kill -TERM $pid; wait $pid; pid=
 [ $fail -eq 0 ]

@@ -24,15 +24,23 @@ static size_t drain(int master, char *buf, size_t len)
 	return n;
 }
 
+/* A pseudo-terminal: *master to read what is written to the returned FILE. */
+static FILE *open_pty(int *master)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(*master, 0);
+	ck_assert_int_eq(grantpt(*master), 0);
+	ck_assert_int_eq(unlockpt(*master), 0);
+	FILE *tty = fopen(ptsname(*master), "w");
+	ck_assert_ptr_nonnull(tty);
+	fcntl(*master, F_SETFL, O_NONBLOCK);
+	return tty;
+}
+
 START_TEST(on_a_terminal)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY);
-	ck_assert_int_ge(master, 0);
-	ck_assert_int_eq(grantpt(master), 0);
-	ck_assert_int_eq(unlockpt(master), 0);
-	FILE *tty = fopen(ptsname(master), "w");
-	ck_assert_ptr_nonnull(tty);
-	fcntl(master, F_SETFL, O_NONBLOCK);
+	int master;
+	FILE *tty = open_pty(&master);
 
 	struct progress p;
 	progress_init(&p, tty, true);
@@ -74,12 +82,8 @@ END_TEST
 /* -q, a daemon or a live capture disable it even on a terminal. */
 START_TEST(disabled)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY);
-	ck_assert_int_ge(master, 0);
-	ck_assert_int_eq(grantpt(master), 0);
-	ck_assert_int_eq(unlockpt(master), 0);
-	FILE *tty = fopen(ptsname(master), "w");
-	ck_assert_ptr_nonnull(tty);
+	int master;
+	FILE *tty = open_pty(&master);
 	struct progress p;
 	progress_init(&p, tty, false);
 	ck_assert_ptr_null(p.fp);
