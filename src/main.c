@@ -115,9 +115,15 @@ static void sync_stats(struct run_ctx *rc)
 /* What each sink wrote and lost so far. */
 static void tally(struct sink *const *sinks, size_t n, struct stats_output *out)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		out[i] = (struct stats_output){.name = sinks[i]->name, .events = sinks[i]->events,
 		                               .lost = sinks[i]->errors};
+		if (sinks[i]->ops->queue_stats) {
+			out[i].queue = true;
+			sinks[i]->ops->queue_stats(sinks[i], &out[i].queued, &out[i].delivered,
+			                           &out[i].dropped);
+		}
+	}
 }
 
 /* The summary on stderr (or syslog, as a daemon). */

@@ -39,6 +39,12 @@ struct sink_ops {
 	 * msg.  Called once, after flush and before close.
 	 */
 	void (*drain)(struct sink *s);
+	/*
+	 * Optional (NULL for sinks without a delivery queue): events waiting
+	 * in the queue, delivered so far, dropped with every buffer full.
+	 */
+	void (*queue_stats)(struct sink *s, uint64_t *queued, uint64_t *delivered,
+	                    uint64_t *dropped);
 	/* Flush and release everything; returns -1 if anything was lost. */
 	int (*close)(struct sink *s);
 };

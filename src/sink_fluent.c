@@ -937,12 +937,26 @@ static int fluent_close(struct sink *base)
 	return rc;
 }
 
+static void fluent_queue_stats(struct sink *base, uint64_t *queued, uint64_t *delivered,
+                               uint64_t *dropped)
+{
+	struct fluent_sink *s = (struct fluent_sink *)base;
+	pthread_mutex_lock(&s->mu);
+	*queued = s->q.events;
+	for (size_t i = 0; i < MAX_TAGS; i++)
+		*queued += s->batch[i].count;
+	*delivered = s->delivered;
+	*dropped = s->dropped;
+	pthread_mutex_unlock(&s->mu);
+}
+
 static const struct sink_ops fluent_ops = {
 	.tx = fluent_tx,
 	.record = fluent_record,
 	.event = fluent_event,
 	.flush = fluent_flush,
 	.drain = fluent_drain,
+	.queue_stats = fluent_queue_stats,
 	.close = fluent_close,
 };
 

@@ -232,6 +232,18 @@ def case_modes(pcap, want):
         check(name + ": no protocol errors", not r.errors(), repr(r.errors()[:3]))
 
 
+def case_count_only(pcap, want):
+    """The receiver's fast mode, for benchmarks: counts per tag only."""
+    r = Receiver("count", "--count-only")
+    rc, err = run(["-r", pcap, "-R", "-q", "-f", r.addr(), "--fluentd-ack"] + FAST)
+    r.stop()
+    with open(r.out) as f:
+        got = json.load(f)["counts"]
+    wantc = dict(collections.Counter(t for t, _, _ in want))
+    check("receiver --count-only: exit 0, counts per tag %r" % wantc, rc == 0 and got == wantc,
+          "exit %d, got %r" % (rc, got))
+
+
 def case_failover(pcap, want):
     r = Receiver("failover")
     rc, err = run(["-r", pcap, "-R", "-q", "-f", "127.0.0.1:%d" % free_port(), "-f", r.addr(),
@@ -439,10 +451,12 @@ def key_file():
 def case_handshake(pcap, want):
     key = key_file()
     r = Receiver("auth", "--shared-key", "s3cret-key", "--hostname", "collector")
-    rc, err = run(["-r", pcap, "-R", "-q", "-f", r.addr(), "--fluentd-ack",
+    rc, err = run(["-r", pcap, "-R", "-f", r.addr(), "--fluentd-ack",
                    "--fluentd-shared-key-file", key, "--fluentd-hostname", "sensor-1"] + FAST)
     r.stop()
-    check("shared_key handshake: exit 0", rc == 0, "exit %d: %s" % (rc, err))
+    check("shared_key handshake: exit 0, summary: %d delivered" % len(want),
+          rc == 0 and "%d events, 0 lost (0 queued, %d delivered, 0 dropped)"
+          % (len(want), len(want)) in err, "exit %d: %s" % (rc, err))
     compare("shared_key handshake", want, r.events())
     hs = [l["handshake"] for l in r.lines() if "handshake" in l]
     check("shared_key handshake: client hostname sensor-1", hs and set(hs) == {"sensor-1"}, hs)
@@ -526,6 +540,7 @@ def main():
     want_big = expected_of(big)
     only = sys.argv[4:]
     cases = [("modes", lambda: case_modes(small, want)),
+             ("countonly", lambda: case_count_only(small, want)),
              ("failover", lambda: case_failover(small, want)),
              ("ipv6", lambda: case_ipv6(small, want)),
              ("drop", lambda: case_drops_connection(small, want)),
