@@ -887,7 +887,8 @@ static void fluent_drain(struct sink *base)
 	/* What is left is kept on disk for the next start, or lost. */
 	uint64_t kept = 0, lost = 0;
 	for (struct fwd_item *it = s->q.head; it; it = it->next) {
-		if (!it->seq && s->cfg.buffer_dir) {
+		if (!it->seq && s->cfg.buffer_dir &&
+		    s->q.disk_bytes + it->len <= s->cfg.disk_limit) {
 			uint64_t seq = s->q.next_seq++;
 			if (fwd_spool_write(s->cfg.buffer_dir, seq, it) == 0)
 				fwd_queue_spooled(&s->q, it, seq);

@@ -448,6 +448,37 @@ def key_file():
     return key
 
 
+def case_disk_full(big, want_big, empty):
+    """Memory and disk both full: the rest is dropped and counted; what the
+    disk kept is delivered by the next start, and the counts add up."""
+    bdir = os.path.join(TMP, "buf-full")
+    rc, err = run(["-r", big, "-R", "-f", "127.0.0.1:%d" % free_port(), "--fluentd-ack",
+                   "--fluentd-buffer-size", "65536", "--fluentd-buffer-dir", bdir,
+                   "--fluentd-buffer-disk-size", "300000", "--fluentd-drain-timeout", "0.5"]
+                  + FAST)
+    lost = lost_count(err)
+    files = [f for f in os.listdir(bdir) if f.endswith(".fwd")]
+    disk = sum(os.path.getsize(os.path.join(bdir, f)) for f in files)
+    # the bound counts events; each file adds a head, the tag and a CRC
+    check("every buffer full: exit 1, drops counted, disk under its bound (%d bytes)" % disk,
+          rc == 1 and lost and lost[1] > 0 and disk <= 300000 + 64 * len(files),
+          "exit %d: %s" % (rc, err))
+    r = Receiver("full")
+    rc2, err2 = run(["-r", empty, "-f", r.addr(), "--fluentd-ack", "--fluentd-buffer-dir",
+                     bdir] + FAST)
+    r.stop()
+    got = r.events()
+    n = len(want_big)
+    check("every buffer full: the next start delivers what the disk kept; "
+          "%d kept + %d lost = %d" % (len(got), lost[0] if lost else -1, n),
+          rc2 == 0 and lost and len(got) + lost[0] == n and len(got) > 0,
+          "exit %d: %s" % (rc2, err2))
+    keys = collections.Counter(canon(e["tag"], e["record"]) for e in got)
+    wantk = collections.Counter(canon(t, r_) for t, r_, _ in want_big)
+    check("every buffer full: kept events are events of the capture, none twice",
+          not (keys - wantk), "")
+
+
 def case_handshake(pcap, want):
     key = key_file()
     r = Receiver("auth", "--shared-key", "s3cret-key", "--hostname", "collector")
@@ -550,6 +581,7 @@ def main():
              ("never", lambda: case_never_returns(big, want_big)),
              ("outage", lambda: case_disk_outage(big, want_big)),
              ("sigterm", lambda: case_sigterm_restart(small, empty)),
+             ("diskfull", lambda: case_disk_full(big, want_big, empty)),
              ("handshake", lambda: case_handshake(small, want)),
              ("tls", lambda: case_tls(small, want)),
              ("stall", lambda: case_stall(big, want_big))]
