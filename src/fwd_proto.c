@@ -185,6 +185,93 @@ void fwd_chunk_id(const uint8_t run_id[8], uint64_t counter, char out[FWD_CHUNK_
 	EVP_EncodeBlock((unsigned char *)out, raw, sizeof(raw));
 }
 
+/* Big-endian unsigned of n (1, 2 or 4) bytes. */
+static uint64_t be(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * The shape of the msgpack object that begins with type byte b: hdr bytes
+ * of header, of which the last lenbytes are a big-endian length; fixed
+ * bytes of payload beyond that length (or, for fixmap and fixarray, the
+ * count); elem elements per count for containers (0 for scalars).
+ */
+struct mp_shape {
+	int hdr, lenbytes, elem;
+	uint64_t fixed;
+};
+
+static bool mp_shape(unsigned char b, struct mp_shape *sh)
+{
+	*sh = (struct mp_shape){.hdr = 1};
+	if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+		return true;
+	if (b <= 0x8f) { sh->elem = 2; sh->fixed = b & 0x0f; return true; }
+	if (b <= 0x9f) { sh->elem = 1; sh->fixed = b & 0x0f; return true; }
+	if (b <= 0xbf) { sh->fixed = b & 0x1f; return true; }
+	switch (b) {
+	case 0xc4: case 0xc5: case 0xc6: /* bin 8/16/32 */
+		sh->lenbytes = 1 << (b - 0xc4);
+		break;
+	case 0xc7: case 0xc8: case 0xc9: /* ext 8/16/32, then the type byte */
+		sh->lenbytes = 1 << (b - 0xc7);
+		sh->fixed = 1;
+		break;
+	case 0xca: sh->fixed = 4; break;
+	case 0xcb: sh->fixed = 8; break;
+	case 0xcc: case 0xcd: case 0xce: case 0xcf: sh->fixed = 1u << (b - 0xcc); break;
+	case 0xd0: case 0xd1: case 0xd2: case 0xd3: sh->fixed = 1u << (b - 0xd0); break;
+	case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: /* fixext: type + 1..16 */
+		sh->fixed = 1 + (1u << (b - 0xd4));
+		break;
+	case 0xd9: case 0xda: case 0xdb: sh->lenbytes = 1 << (b - 0xd9); break;
+	case 0xdc: case 0xdd: sh->lenbytes = 2 << (b - 0xdc); sh->elem = 1; break;
+	case 0xde: case 0xdf: sh->lenbytes = 2 << (b - 0xde); sh->elem = 2; break;
+	default: return false; /* 0xc1 is never used */
+	}
+	sh->hdr += sh->lenbytes;
+	return true;
+}
+
+int fwd_reply_next(const char *buf, size_t len, size_t *used, msgpack_unpacked *out)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	size_t pos = 0;
+	uint64_t pending = 1; /* objects still to walk */
+	while (pending > 0) {
+		if (pending > FWD_REPLY_MAX)
+			return -1; /* more elements than a message may have bytes */
+		if (pos >= len)
+			return pos >= FWD_REPLY_MAX ? -1 : 0;
+		struct mp_shape sh;
+		if (!mp_shape(p[pos], &sh))
+			return -1;
+		if (len - pos < (size_t)sh.hdr)
+			return 0;
+		uint64_t n = sh.lenbytes ? be(p + pos + 1, sh.lenbytes) : 0;
+		uint64_t skip = (uint64_t)sh.hdr;
+		pending--;
+		if (sh.elem) /* fixmap/fixarray count in fixed, else in the length field */
+			pending += (n + sh.fixed) * (uint64_t)sh.elem;
+		else /* payload: the length field (str, bin, ext) plus fixed bytes */
+			skip += n + sh.fixed;
+		if (skip > FWD_REPLY_MAX || pos + skip > FWD_REPLY_MAX)
+			return -1;
+		if (pos + skip > len)
+			return 0;
+		pos += (size_t)skip;
+	}
+	size_t off = 0;
+	if (msgpack_unpack_next(out, buf, pos, &off) != MSGPACK_UNPACK_SUCCESS || off != pos)
+		return -1;
+	*used = pos;
+	return 1;
+}
+
 /* o is a str or bin: its bytes. */
 static bool raw_bytes(const msgpack_object *o, const char **p, size_t *n)
 {

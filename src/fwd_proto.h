@@ -70,6 +70,22 @@ int fwd_gzip(struct obuf *out, const void *in, size_t len);
  */
 void fwd_chunk_id(const uint8_t run_id[8], uint64_t counter, char out[FWD_CHUNK_MAX]);
 
+#define FWD_REPLY_MAX 65536 /* longest message accepted from a server */
+
+/*
+ * Take the next message a server sent from buf[0..len): returns 1 with it
+ * unpacked into *out (whose zone owns it) and *used set to its length, 0
+ * if buf holds only the beginning of one, -1 if buf cannot begin a valid
+ * message of at most FWD_REPLY_MAX bytes.
+ *
+ * msgpack-c allocates room for every element a container header
+ * announces before reading them, so five hostile bytes could ask for tens
+ * of gigabytes.  The bytes are therefore walked first, and handed to the
+ * unpacker only once the whole message is there: then no container can
+ * claim more elements than there are bytes.
+ */
+int fwd_reply_next(const char *buf, size_t len, size_t *used, msgpack_unpacked *out);
+
 /*
  * If o is an ack {"ack": CHUNK}, point *chunk at its bytes (inside o) and
  * return true.

@@ -79,7 +79,7 @@ struct fluent_sink {
 	SSL_CTX *tls;
 	struct fwd_conn conn;
 	struct obuf out;           /* bytes to write */
-	msgpack_unpacker unp;
+	struct obuf in;            /* bytes read, not yet whole messages */
 	struct fwd_helo helo;
 	size_t out_off;
 	struct fwd_item *sending;  /* the batch in out, if any */
@@ -360,8 +360,7 @@ static void conn_fail(struct fluent_sink *s, bool error, const char *why)
 	s->inflight = 0;
 	obuf_reset(&s->out);
 	s->out_off = 0;
-	msgpack_unpacker_destroy(&s->unp);
-	msgpack_unpacker_init(&s->unp, MSGPACK_UNPACKER_INIT_BUFFER_SIZE);
+	obuf_reset(&s->in);
 	int64_t now = now_ms();
 	bool was_ready = s->st == ST_READY;
 	s->st = ST_IDLE;
@@ -591,16 +590,44 @@ static void on_object(struct fluent_sink *s, const msgpack_object *o)
 	}
 }
 
+/* Handle every whole message in the input buffer; false if the connection failed. */
+static bool take_replies(struct fluent_sink *s)
+{
+	size_t off = 0;
+	msgpack_unpacked res;
+	msgpack_unpacked_init(&res);
+	bool ok = true;
+	while (ok && off < s->in.len) {
+		size_t used;
+		int rc = fwd_reply_next(s->in.p + off, s->in.len - off, &used, &res);
+		if (rc == 0 && s->in.len - off < FWD_REPLY_MAX)
+			break; /* the rest is still on its way */
+		if (rc <= 0) {
+			conn_fail(s, false, "the server sent bad msgpack");
+			ok = false;
+			break;
+		}
+		off += used;
+		on_object(s, &res.data);
+		ok = s->st != ST_IDLE;
+	}
+	msgpack_unpacked_destroy(&res);
+	if (ok && off > 0) {
+		memmove(s->in.p, s->in.p + off, s->in.len - off);
+		s->in.len -= off;
+	}
+	return ok;
+}
+
 static void do_read(struct fluent_sink *s)
 {
 	for (;;) {
 		char err[256];
-		if (!msgpack_unpacker_reserve_buffer(&s->unp, READ_CHUNK)) {
+		if (!obuf_reserve(&s->in, READ_CHUNK)) {
 			conn_fail(s, false, "out of memory");
 			return;
 		}
-		ssize_t n = fwd_conn_read(&s->conn, msgpack_unpacker_buffer(&s->unp), READ_CHUNK, err,
-		                          sizeof(err));
+		ssize_t n = fwd_conn_read(&s->conn, s->in.p + s->in.len, READ_CHUNK, err, sizeof(err));
 		if (n < 0) {
 			conn_fail(s, s->st == ST_PONG, s->st == ST_PONG ? "handshake failed: connection closed"
 			                                                  : err);
@@ -608,24 +635,10 @@ static void do_read(struct fluent_sink *s)
 		}
 		if (n == 0)
 			return;
-		msgpack_unpacker_buffer_consumed(&s->unp, (size_t)n);
-		msgpack_unpacked res;
-		msgpack_unpacked_init(&res);
+		s->in.len += (size_t)n;
 		enum conn_state before = s->st;
-		int rc;
-		while ((rc = msgpack_unpacker_next(&s->unp, &res)) == MSGPACK_UNPACK_SUCCESS) {
-			on_object(s, &res.data);
-			if (s->st == ST_IDLE)
-				break;
-		}
-		msgpack_unpacked_destroy(&res);
-		if (s->st == ST_IDLE)
+		if (!take_replies(s))
 			return;
-		if (rc == MSGPACK_UNPACK_PARSE_ERROR ||
-		    msgpack_unpacker_message_size(&s->unp) > 1024 * 1024) {
-			conn_fail(s, false, "the server sent bad msgpack");
-			return;
-		}
 		if (before != s->st && s->st == ST_PONG)
 			do_write(s); /* the PING */
 	}
@@ -924,7 +937,7 @@ static int fluent_close(struct sink *base)
 		obuf_free(&s->batch[i].buf);
 	obuf_free(&s->scratch);
 	obuf_free(&s->out);
-	msgpack_unpacker_destroy(&s->unp);
+	obuf_free(&s->in);
 	if (s->tls)
 		SSL_CTX_free(s->tls);
 	if (s->lock_fd >= 0)
@@ -1022,7 +1035,7 @@ struct sink *sink_fluent_open(const struct fluent_config *cfg, const struct sink
 	fwd_conn_init(&s->conn);
 	obuf_init(&s->scratch);
 	obuf_init(&s->out);
-	msgpack_unpacker_init(&s->unp, MSGPACK_UNPACKER_INIT_BUFFER_SIZE);
+	obuf_init(&s->in);
 	if (pipe2(s->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		s->wake[0] = s->wake[1] = -1;

@@ -396,6 +396,114 @@ START_TEST(ping_pong)
 }
 END_TEST
 
+/* One object with every msgpack type and width in it. */
+static void every_type(struct obuf *b)
+{
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, b, to_obuf);
+	static const char big[70000] = {0};
+	msgpack_pack_map(&pk, 2);
+	pk_str(&pk, "ack");
+	msgpack_pack_array(&pk, 20); /* array16 */
+	msgpack_pack_nil(&pk);
+	msgpack_pack_true(&pk);
+	msgpack_pack_int64(&pk, -5);
+	msgpack_pack_uint8(&pk, 200);
+	msgpack_pack_uint16(&pk, 60000);
+	msgpack_pack_uint32(&pk, 4000000000u);
+	msgpack_pack_uint64(&pk, UINT64_MAX);
+	msgpack_pack_int8(&pk, -100);
+	msgpack_pack_int16(&pk, -30000);
+	msgpack_pack_int32(&pk, -2000000000);
+	msgpack_pack_float(&pk, 1.5f);
+	msgpack_pack_double(&pk, 2.5);
+	msgpack_pack_str(&pk, 40); /* str8 */
+	msgpack_pack_str_body(&pk, big, 40);
+	msgpack_pack_str(&pk, 300); /* str16 */
+	msgpack_pack_str_body(&pk, big, 300);
+	msgpack_pack_bin(&pk, 3);
+	msgpack_pack_bin_body(&pk, big, 3);
+	msgpack_pack_bin(&pk, 1000);
+	msgpack_pack_bin_body(&pk, big, 1000);
+	msgpack_pack_ext(&pk, 8, 0); /* fixext8: an EventTime */
+	msgpack_pack_ext_body(&pk, big, 8);
+	msgpack_pack_ext(&pk, 3, 5); /* ext8 */
+	msgpack_pack_ext_body(&pk, big, 3);
+	msgpack_pack_ext(&pk, 300, 7); /* ext16 */
+	msgpack_pack_ext_body(&pk, big, 300);
+	msgpack_pack_map(&pk, 0);
+	pk_str(&pk, "m");
+	msgpack_pack_map(&pk, 20); /* map16 */
+	for (int i = 0; i < 20; i++) {
+		msgpack_pack_int(&pk, i);
+		msgpack_pack_array(&pk, 0);
+	}
+}
+
+START_TEST(reply_walk)
+{
+	struct obuf b;
+	obuf_init(&b);
+	every_type(&b);
+	/* a second message after it: only the first is taken */
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &b, to_obuf);
+	size_t first = b.len;
+	msgpack_pack_map(&pk, 1);
+	pk_str(&pk, "ack");
+	pk_str(&pk, "c2");
+	msgpack_unpacked u;
+	msgpack_unpacked_init(&u);
+	size_t used = 0;
+	for (size_t k = 0; k < first; k++)
+		ck_assert_msg(fwd_reply_next(b.p, k, &used, &u) == 0, "prefix %zu", k);
+	ck_assert_int_eq(fwd_reply_next(b.p, b.len, &used, &u), 1);
+	ck_assert_uint_eq(used, first);
+	ck_assert_int_eq(u.data.type, MSGPACK_OBJECT_MAP);
+	ck_assert_uint_eq(u.data.via.map.ptr[0].val.via.array.size, 20);
+	ck_assert_int_eq(fwd_reply_next(b.p + used, b.len - used, &used, &u), 1);
+	const char *c;
+	size_t n;
+	ck_assert(fwd_ack_parse(&u.data, &c, &n));
+	ck_assert_mem_eq(c, "c2", 2);
+	msgpack_unpacked_destroy(&u);
+	obuf_free(&b);
+}
+END_TEST
+
+/* Headers that announce more than a reply may hold fail at once, before any allocation. */
+START_TEST(reply_hostile)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+	} bad[] = {
+	    {"\xdd\xff\xff\xff\xff", 5},         /* array32 of 4 billion */
+	    {"\x81\xdf\x10\x00\x00\x00", 6},    /* map32 inside a map */
+	    {"\xdc\xff\xff", 3},                 /* array16 of 65535: fine until it is > 64 KiB */
+	    {"\xdb\x7f\xff\xff\xff", 5},         /* str32 of 2 GiB */
+	    {"\xc6\x00\x01\x00\x01", 5},         /* bin32 just over 64 KiB */
+	    {"\xc9\x00\x10\x00\x00\x00", 6},    /* ext32 */
+	    {"\xc1", 1},                         /* never used */
+	    {"\x92\xc1", 2},
+	};
+	msgpack_unpacked u;
+	msgpack_unpacked_init(&u);
+	size_t used;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = fwd_reply_next(bad[i].bytes, bad[i].len, &used, &u);
+		if (i == 2) /* 65535 one-byte elements would be 64 KiB: wait for them */
+			ck_assert_int_eq(rc, 0);
+		else
+			ck_assert_msg(rc == -1, "case %zu: %d", i, rc);
+	}
+	/* nested arrays each announcing 65535 elements: the total is too many */
+	static const char nest[] = "\xdc\xff\xff\xdc\xff\xff";
+	ck_assert_int_eq(fwd_reply_next(nest, 6, &used, &u), -1);
+	msgpack_unpacked_destroy(&u);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fwd_proto");
@@ -408,6 +516,8 @@ int main(void)
 	tcase_add_test(tc, helo);
 	tcase_add_test(tc, digest);
 	tcase_add_test(tc, ping_pong);
+	tcase_add_test(tc, reply_walk);
+	tcase_add_test(tc, reply_hostile);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
