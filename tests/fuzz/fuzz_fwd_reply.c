@@ -21,10 +21,11 @@ static void try_object(const msgpack_object *o)
 	size_t len;
 	struct fwd_helo h;
 	char err[256];
-	static volatile unsigned char seen; /* the chunk bytes are read, as an ack's are */
-	if (fwd_ack_parse(o, &chunk, &len))
+	if (fwd_ack_parse(o, &chunk, &len)) {
+		static volatile unsigned char seen; /* the chunk bytes are read, as an ack's are */
 		for (size_t i = 0; i < len; i++)
 			seen ^= (unsigned char)chunk[i];
+	}
 	(void)fwd_helo_parse(o, &h);
 	(void)fwd_pong_check(o, "0123456789abcdef0123456789abcdef", &helo, "key", 3, err,
 	                     sizeof(err));
