@@ -492,6 +492,18 @@ def case_handshake(pcap, want):
     hs = [l["handshake"] for l in r.lines() if "handshake" in l]
     check("shared_key handshake: client hostname sensor-1", hs and set(hs) == {"sensor-1"}, hs)
 
+    # the key from a config file (-c), the only place it may be written out
+    conf = os.path.join(TMP, "gazer.conf")
+    with open(conf, "w") as f:
+        f.write("fluentd %s\nfluentd-shared-key s3cret-key\nfluentd-ack\n" % r.addr())
+    r.start()
+    n0 = len(r.events())
+    rc, err = run(["-c", conf, "-r", pcap, "-q"] + FAST)
+    r.stop()
+    ntx = len([w for w in want if w[0].endswith(".tx")])
+    check("shared_key from the config file: exit 0, %d events" % ntx,
+          rc == 0 and len(r.events()) - n0 == ntx, "exit %d: %s" % (rc, err))
+
     r = Receiver("auth-bad", "--shared-key", "another-key")
     rc, err = run(["-r", pcap, "-q", "-f", r.addr(), "--fluentd-shared-key-file", key,
                    "--fluentd-drain-timeout", "1.5"] + FAST)
