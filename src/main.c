@@ -23,6 +23,7 @@
 #include "privdrop.h"
 #include "progress.h"
 #include "sink_fluent.h"
+#include "sink_logdir.h"
 #include "sink_stream.h"
 #include "stats.h"
 
@@ -34,6 +35,13 @@
 /* Set by signal handlers, acted on by the main loop. */
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
+static volatile sig_atomic_t reopen_requested;
+
+static void on_reopen_signal(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
 
 static void on_stop_signal(int sig)
 {
@@ -62,10 +70,11 @@ static void install_signals(void)
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stats_signal;
 	sigaction(SIGUSR1, &sa, NULL);
-	/* Log files to reopen come with the log directory sink; until then a
-	 * logrotate HUP must not kill the sensor and lose pending queries. */
-	sa.sa_handler = SIG_IGN;
+	/* logrotate moved the log files (-w): reopen them.  Never the default
+	 * action, which would end the sensor and lose the pending queries. */
+	sa.sa_handler = on_reopen_signal;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
 	/* A closed pipe shows up as EPIPE on write, handled in check_sinks(). */
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -91,14 +100,43 @@ struct run_ctx {
 	int64_t next_stats_us;        /* monotonic; 0 = no periodic stats */
 	int64_t next_flush_us;        /* monotonic */
 	struct progress progress;
+	bool reported_failing[MAX_SINKS]; /* the sink's failure was logged */
+	int64_t quiet_until_us[MAX_SINKS]; /* no new failure message before (monotonic) */
 };
 
-/* Stop when the reader of stdout has gone, as tcpdump does. */
-static void check_sinks(const struct run_ctx *rc)
+/*
+ * Stop when the reader of stdout has gone, as tcpdump does.  Say when a
+ * sink that recovers (log files) starts failing, and when it recovers; a
+ * disk at the edge of full fails and recovers every second, so a new
+ * failure is told at most every SINK_QUIET_US.
+ */
+#define SINK_QUIET_US (10 * INT64_C(1000000))
+static void check_sinks(struct run_ctx *rc)
+{
+	for (size_t i = 0; i < rc->nsinks; i++) {
+		const struct sink *s = rc->sinks[i];
+		if (s->last_errno == EPIPE)
+			stop_requested = 1;
+		if (s->failing == rc->reported_failing[i])
+			continue;
+		if (s->failing) {
+			if (rc->quiet_until_us[i] && clock_mono_us() < rc->quiet_until_us[i])
+				continue;
+			log_error("writing to %s failed: %s; lost events are counted until writing "
+			          "works again", s->name, strerror(s->last_errno));
+		} else {
+			log_error("writing to %s works again (%llu events lost so far)", s->name,
+			          (unsigned long long)s->errors);
+			rc->quiet_until_us[i] = clock_mono_us() + SINK_QUIET_US;
+		}
+		rc->reported_failing[i] = s->failing;
+	}
+}
+
+static void tick_sinks(const struct run_ctx *rc, int64_t now_us)
 {
 	for (size_t i = 0; i < rc->nsinks; i++)
-		if (rc->sinks[i]->last_errno == EPIPE)
-			stop_requested = 1;
+		sink_tick(rc->sinks[i], now_us);
 }
 
 /* Bring the counters kept elsewhere (reassemblers, pcap) up to date. */
@@ -195,12 +233,18 @@ static void check_signals(struct run_ctx *rc)
 		stats_requested = 0;
 		report_stats(rc);
 	}
+	if (reopen_requested) {
+		reopen_requested = 0;
+		for (size_t i = 0; i < rc->nsinks; i++)
+			sink_reopen(rc->sinks[i]); /* failures: see check_sinks() */
+	}
 }
 
 static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, size_t caplen,
                      size_t wirelen)
 {
 	struct run_ctx *rc = ctx;
+	tick_sinks(rc, ts_us);
 	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
 	check_sinks(rc);
 	check_signals(rc);
@@ -213,7 +257,9 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 static void on_idle(void *ctx)
 {
 	struct run_ctx *rc = ctx;
-	gazer_tick(rc->gazer, clock_wall_us());
+	int64_t now = clock_wall_us();
+	gazer_tick(rc->gazer, now);
+	tick_sinks(rc, now);
 	check_sinks(rc);
 	check_signals(rc);
 	on_clock(rc);
@@ -342,7 +388,7 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 {
 	char err[512];
 	const char *text = o->text_path;
-	if (!text && !o->msgpack_path && !o->nfluentd)
+	if (!text && !o->msgpack_path && !o->log_dir && !o->nfluentd)
 		text = "-"; /* with no output named, print to the terminal */
 	struct {
 		const char *path;
@@ -353,6 +399,19 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 		if (!want[i].path)
 			continue;
 		struct sink *s = sink_stream_open(want[i].fmt, want[i].path, tags, err, sizeof(err));
+		if (!s) {
+			log_error("%s", err);
+			return -1;
+		}
+		sinks[(*n)++] = s;
+	}
+	if (o->log_dir) {
+		struct logdir_config lc = {
+			.dir = o->log_dir, .fmt = o->log_json ? LOGDIR_JSON : LOGDIR_ZEEK,
+			.records = o->records, .stats = o->stats_interval_sec > 0,
+			.rotate_interval_us = (int64_t)o->rotate_interval * 1000000,
+			.rotate_size = o->rotate_size, .rotate_command = o->rotate_command};
+		struct sink *s = sink_logdir_open(&lc, err, sizeof(err));
 		if (!s) {
 			log_error("%s", err);
 			return -1;

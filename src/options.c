@@ -39,6 +39,10 @@ enum {
 	OPT_FLUENTD_DRAIN,
 	OPT_FLUENTD_TLS,
 	OPT_FLUENTD_CA,
+	OPT_LOG_FORMAT,
+	OPT_ROTATE_INTERVAL,
+	OPT_ROTATE_SIZE,
+	OPT_ROTATE_COMMAND,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +53,11 @@ static const struct option long_opts[] = {
 	{"text", required_argument, NULL, 't'},
 	{"msgpack", required_argument, NULL, 'o'},
 	{"records", no_argument, NULL, 'R'},
+	{"log-dir", required_argument, NULL, 'w'},
+	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{"rotate-interval", required_argument, NULL, OPT_ROTATE_INTERVAL},
+	{"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
+	{"rotate-command", required_argument, NULL, OPT_ROTATE_COMMAND},
 	{"quiet", no_argument, NULL, 'q'},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"max-pending", required_argument, NULL, OPT_MAX_PENDING},
@@ -85,7 +94,7 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":r:i:F:t:o:f:Rqvhc:dp:u:";
+static const char short_opts[] = ":r:i:F:t:o:w:f:Rqvhc:dp:u:";
 
 static const char usage[] =
     "usage: dns-gazer (-r FILE ... | -i IFACE) [options]\n"
@@ -103,6 +112,11 @@ static const char usage[] =
     "  -t, --text FILE         TIME<TAB>TAG<TAB>JSON lines to FILE (- = stdout)\n"
     "  -o, --msgpack FILE      msgpack [tag, time, record] arrays to FILE (- = stdout)\n"
     "  -R, --records           also emit one record event per resource record\n"
+    "  -w, --log-dir DIR       write tx.log (and record.log with -R) in DIR\n"
+    "      --log-format FMT    zeek (Zeek ASCII, default) or json\n"
+    "      --rotate-interval S rotate the logs every S seconds, on the clock\n"
+    "      --rotate-size BYTES rotate a log when it reaches BYTES (k, M, G)\n"
+    "      --rotate-command CMD run sh -c CMD sh FILE on each rotated FILE\n"
     "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
     "\n"
     "fluentd (Forward protocol):\n"
@@ -215,6 +229,30 @@ static bool parse_uint(const char *s, unsigned long long min, unsigned long long
 	return true;
 }
 
+/* A byte count with an optional k, M or G suffix (powers of 1024); 0 is none. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof(num))
+		return false;
+	unsigned shift = 0;
+	switch (s[n - 1]) {
+	case 'k': case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	default: break;
+	}
+	memcpy(num, s, n + 1);
+	if (shift)
+		num[n - 1] = '\0';
+	unsigned long long v;
+	if (!parse_uint(num, 0, (1ULL << 40) - 1, &v))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
 static bool parse_ports(struct options *o, const char *s)
 {
 	char tmp[256];
@@ -270,7 +308,7 @@ static enum options_result missing_argument(char **argv, char *err, size_t errle
 
 bool options_writes_stdout(const struct options *o)
 {
-	bool named = o->text_path || o->msgpack_path || o->nfluentd;
+	bool named = o->text_path || o->msgpack_path || o->log_dir || o->nfluentd;
 	return !named || (o->text_path && strcmp(o->text_path, "-") == 0) ||
 	       (o->msgpack_path && strcmp(o->msgpack_path, "-") == 0);
 }
@@ -314,8 +352,9 @@ static enum options_result check_combination(struct options *o, char *err, size_
 		return OPTIONS_ERROR;
 	}
 	if (!o->nfluentd && (o->fluentd_ack || o->fluentd_event_time || o->fluentd_compress ||
-	                     o->fluentd_key_file || o->fluentd_key || o->fluentd_buffer_dir || o->fluentd_tls ||
-	                     o->fluentd_ca || o->fluentd_hostname || o->fluentd_forward_mode)) {
+	                     o->fluentd_key_file || o->fluentd_key || o->fluentd_buffer_dir ||
+	                     o->fluentd_tls || o->fluentd_ca || o->fluentd_hostname ||
+	                     o->fluentd_forward_mode)) {
 		snprintf(err, errlen, "--fluentd-* options need -f HOST[:PORT]");
 		return OPTIONS_ERROR;
 	}
@@ -325,6 +364,11 @@ static enum options_result check_combination(struct options *o, char *err, size_
 	}
 	if (o->fluentd_compress && o->fluentd_forward_mode) {
 		snprintf(err, errlen, "--fluentd-compress needs --fluentd-mode packed");
+		return OPTIONS_ERROR;
+	}
+	if (!o->log_dir && (o->log_format_set || o->rotate_interval || o->rotate_size ||
+	                    o->rotate_command)) {
+		snprintf(err, errlen, "--log-format and --rotate-* need -w DIR");
 		return OPTIONS_ERROR;
 	}
 	return OPTIONS_RUN;
@@ -487,6 +531,7 @@ static enum options_result apply(struct options *o, int c, const char *name, con
 	case 't': o->text_path = arg; break;
 	case 'o': o->msgpack_path = arg; break;
 	case 'R': o->records = true; break;
+	case 'w': o->log_dir = arg; break;
 	case 'q': o->quiet = true; break;
 	case 'd': o->daemon = true; break;
 	case 'p': o->pid_file = arg; break;
@@ -551,6 +596,26 @@ static enum options_result apply(struct options *o, int c, const char *name, con
 	case OPT_FLUENTD_TLS:
 	case OPT_FLUENTD_CA:
 		return apply_fluentd(o, c, name, arg, err, errlen);
+	case OPT_LOG_FORMAT:
+		if (strcmp(arg, "zeek") != 0 && strcmp(arg, "json") != 0)
+			return bad_value(err, errlen, name, arg, "want zeek or json");
+		o->log_json = strcmp(arg, "json") == 0;
+		o->log_format_set = true;
+		break;
+	case OPT_ROTATE_INTERVAL:
+		if (!parse_uint(arg, 0, 31622400, &v))
+			return bad_value(err, errlen, name, arg, "want seconds from 0 (never) to 31622400");
+		o->rotate_interval = (unsigned)v;
+		break;
+	case OPT_ROTATE_SIZE:
+		if (!parse_size(arg, &o->rotate_size))
+			return bad_value(err, errlen, name, arg, "want bytes like 1000000 or 100M");
+		break;
+	case OPT_ROTATE_COMMAND:
+		if (!*arg)
+			return bad_value(err, errlen, name, arg, "want a shell command");
+		o->rotate_command = arg;
+		break;
 	default:
 		snprintf(err, errlen, "unknown option %s (see --help)", name);
 		return OPTIONS_ERROR;

@@ -59,6 +59,12 @@ struct options {
 	const char *pid_file;             /* -p */
 	char user[64], group[64];         /* -u USER[:GROUP]; "" for none */
 	unsigned stats_interval_sec;      /* --stats-interval, 0 = never */
+	const char *log_dir;              /* -w */
+	bool log_json;                    /* --log-format json (else zeek) */
+	bool log_format_set;              /* --log-format given */
+	unsigned rotate_interval;         /* --rotate-interval seconds, 0 = none */
+	uint64_t rotate_size;             /* --rotate-size bytes, 0 = none */
+	const char *rotate_command;       /* --rotate-command */
 
 	/* Bookkeeping: values read from a config file, and which source
 	 * (config file, command line) last named the -r list. */

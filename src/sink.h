@@ -47,6 +47,15 @@ struct sink_ops {
 	                    uint64_t *dropped);
 	/* Flush and release everything; returns -1 if anything was lost. */
 	int (*close)(struct sink *s);
+	/*
+	 * Optional (NULL: nothing to do).  reopen: close and reopen files
+	 * after SIGHUP (logrotate moved them); returns 0 or -1 with
+	 * last_errno set.  tick: the time is now_us (packet time while
+	 * reading captures, the clock when live): rotate and flush what is
+	 * due.  Called for every frame, so it must be cheap.
+	 */
+	int (*reopen)(struct sink *s);
+	void (*tick)(struct sink *s, int64_t now_us);
 };
 
 struct sink {
@@ -56,6 +65,7 @@ struct sink {
 	uint64_t errors;        /* lost to write errors */
 	int last_errno;         /* of the first write error, for the message */
 	char msg[512];          /* set by drain: what became of the events */
+	bool failing;           /* the latest write failed (sinks that recover) */
 };
 
 /* Tag of each event kind: PREFIX.dns.tx, PREFIX.dns.record, PREFIX.stats. */
@@ -99,6 +109,17 @@ static inline int sink_event(struct sink *s, const struct sink_event *ev)
 	else
 		s->errors++;
 	return rc;
+}
+
+static inline void sink_tick(struct sink *s, int64_t now_us)
+{
+	if (s->ops->tick)
+		s->ops->tick(s, now_us);
+}
+
+static inline int sink_reopen(struct sink *s)
+{
+	return s->ops->reopen ? s->ops->reopen(s) : 0;
 }
 
 #endif /* DNS_GAZER_SINK_H */

@@ -84,6 +84,39 @@ kill "$feeder" 2>/dev/null
 grep -q '"status": "no_reply"' "$tmp/d.out" && [ "$(wc -l <"$tmp/d.out")" -eq 1 ] &&
     ok "SIGTERM logged the pending query as no_reply" || bad "SIGTERM output: $(cat "$tmp/d.out")"
 
+# ---------------------------------------------------------------- -d -w relative
+# A daemon changes to /: a log directory named relative to where it was
+# started must still be where it reopens its files after SIGHUP.
+mkdir "$tmp/logs"
+mkfifo "$tmp/in5"
+# (reading a pipe, the reopen happens before the next packet: the feeder
+# sends the capture again after the test's SIGHUP)
+( exec 3>"$tmp/in5"; cat "$pcap" >&3
+  i=0; while [ ! -e "$tmp/go" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  tail -c +25 "$pcap" >&3; sleep 30 ) &
+feeder=$!
+pids="$pids $feeder"
+( cd "$tmp" && "$DNS_GAZER" -d -p dg5.pid -r in5 -w logs --log-format json ) ||
+    bad "-d -w: start failed"
+wait_for '[ -s "$tmp/dg5.pid" ]' 5 || bad "-d -w: no pid file"
+d5=$(cat "$tmp/dg5.pid" 2>/dev/null)
+wait_for '[ -e "$tmp/logs/tx.log" ]' 5
+mv "$tmp/logs/tx.log" "$tmp/logs/tx.moved"
+kill -HUP "$d5"
+sleep 0.2
+touch "$tmp/go"
+wait_for '[ -e "$tmp/logs/tx.log" ]' 10
+sleep 0.2
+kill -TERM "$d5"
+wait_for '! kill -0 "$d5" 2>/dev/null' 5 || bad "-d -w: no exit"
+kill "$feeder" 2>/dev/null
+if grep -q '"status": "success"' "$tmp/logs/tx.log" && [ ! -e /logs/tx.log ] &&
+   grep -q '"status": "success"' "$tmp/logs/tx.moved"; then
+    ok "-d -w with a relative directory: reopened in place after SIGHUP"
+else
+    bad "-d -w relative: $(ls "$tmp/logs")"
+fi
+
 # ---------------------------------------------------------------- -c
 cat >"$tmp/dg.conf" <<CONF
 # a config file, as the packaged service uses

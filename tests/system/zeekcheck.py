@@ -45,7 +45,13 @@ Every cell must agree or fall in a category of EXCEPTIONS below, each of
 which is a Zeek limitation, never a dns-gazer one; anything else is a
 disagreement and fails (exit 1).  Python 3 standard library only.
 
-  zeekcheck.py --corpus DIR [--gazer BIN] [-v|-vv] [CAPTURE...]
+With --tsv, dns-gazer also writes its Zeek-format tx.log (-w DIR) in the
+same run; the log is read back by its own #fields/#types header
+(zeeklog.py), every cell of every line is checked against the tx event
+it stands for (check_tsv_row: the mapping above, plus dns-gazer's own
+columns), and the baseline comparison then uses the log's cells.
+
+  zeekcheck.py --corpus DIR [--gazer BIN] [--tsv] [-v|-vv] [CAPTURE...]
 """
 
 import argparse
@@ -58,7 +64,11 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 from collections import Counter, OrderedDict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zeeklog  # noqa: E402  (the test suite's own Zeek log reader)
 
 GAZER_ARGS = ["-t", "-", "-q", "--ports", "53,5353,5355", "--timeout", "86400"]
 TX_TAG = "dns-gazer.dns.tx"
@@ -1106,28 +1116,158 @@ class Totals:
         self.errors = []
 
 
-def run_gazer(gazer, pcap):
-    """dns-gazer's tx events of a capture -> (exit status, stderr, events)."""
-    p = subprocess.run([gazer, "-r", pcap] + GAZER_ARGS, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=60)
+def run_gazer(gazer, pcap, tsv=False):
+    """dns-gazer's tx events of a capture -> (exit status, stderr, events,
+    tx.log blocks or None).  tsv: also write tx.log in a scratch directory
+    and read it back."""
+    with tempfile.TemporaryDirectory(prefix="zeekcheck.") as tmp:
+        extra = ["-w", tmp] if tsv else []
+        p = subprocess.run([gazer, "-r", pcap] + GAZER_ARGS + extra, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        blocks = zeeklog.read_log(os.path.join(tmp, "tx.log")) if tsv else None
     events = []
     for line in p.stdout.decode("utf-8", "surrogateescape").splitlines():
         parts = line.split("\t", 2)
         if len(parts) == 3 and parts[1] == TX_TAG:
             events.append(json.loads(parts[2]))
-    return p.returncode, p.stderr.decode("utf-8", "replace").strip(), events
+    return p.returncode, p.stderr.decode("utf-8", "replace").strip(), events, blocks
 
 
-def check_capture(corpus, gazer, rel, baseline, t, verbose):
+# ---------------------------------------------------------------- the TSV log
+#
+# What dns-gazer's tx.log must hold for a tx event, written out here from
+# the event and DESIGN.md, not from dns-gazer's C code.
+
+# Zeek's dns.log columns, in order, with their types.
+ZEEK_DNS_LOG = [
+    ("ts", "time"), ("uid", "string"), ("id.orig_h", "addr"), ("id.orig_p", "port"),
+    ("id.resp_h", "addr"), ("id.resp_p", "port"), ("proto", "enum"), ("trans_id", "count"),
+    ("rtt", "interval"), ("query", "string"), ("qclass", "count"), ("qclass_name", "string"),
+    ("qtype", "count"), ("qtype_name", "string"), ("rcode", "count"), ("rcode_name", "string"),
+    ("AA", "bool"), ("TC", "bool"), ("RD", "bool"), ("RA", "bool"), ("Z", "count"),
+    ("answers", "vector[string]"), ("TTLs", "vector[interval]"), ("rejected", "bool"),
+    ("opcode", "count"), ("opcode_name", "string")]
+EDNS_COLUMNS = ["udp_size", "do", "version", "cookie", "ecs", "ede", "keepalive", "nsid",
+                "other", "padding"]
+NAME_ONLY_TYPES = {"NS", "CNAME", "PTR", "DNAME"}
+
+
+def tsv_str(text, element=False):
+    """A string as Zeek's ASCII writer escapes it (see the module docstring
+    of zeeklog.py); '' is the empty field."""
+    if text == "":
+        return "(empty)"
+    raw = text.encode("utf-8", "surrogateescape")
+    out = []
+    for i, b in enumerate(raw):
+        lookalike = i == 0 and text in ("-", "(empty)")
+        if b == 0x5C:
+            out.append("\\\\")
+        elif b < 0x20 or b >= 0x7F or (element and b == 0x2C) or lookalike:
+            out.append("\\x%02x" % b)
+        else:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def strip_root(name):
+    """A presentation name without the root's dot (an escaped dot stays)."""
+    if not name.endswith("."):
+        return name
+    body = name[:-1]
+    backslashes = len(body) - len(body.rstrip("\\"))
+    return body if backslashes % 2 == 0 else name
+
+
+def tsv_vector(recs, ttls=False):
+    if not recs:
+        return "-"
+    if ttls:
+        return ",".join("%.6f" % r.get("ttl", 0) for r in recs)
+    return ",".join(tsv_str(strip_root(r["data"]) if r["type"] in NAME_ONLY_TYPES else r["data"],
+                            element=True) for r in recs)
+
+
+def expected_tsv(row):
+    """{column: raw cell} dns-gazer's tx.log must hold for row's event."""
+    ev, c = row.ev, row.ctx
+    rrecs = ev.get("reply", [])
+    if c.opcode == 5:
+        answers = [r for r in rrecs if r["section"] in ("prerequisite", "update")]
+        auth = []
+    else:
+        answers = [r for r in rrecs if r["section"] == "answer"]
+        auth = [r for r in rrecs if r["section"] == "authority"]
+    addl = [r for r in rrecs if r["section"] == "additional"]
+    want = dict(row.cells)
+    want.pop("original_query", None)
+    t = ev.get("query_ts", ev.get("reply_ts"))
+    want["ts"] = "%.6f" % t
+    want["query"] = tsv_str(strip_root(c.question["name"])) if c.question else "-"
+    want["answers"], want["TTLs"] = tsv_vector(answers), tsv_vector(answers, ttls=True)
+    want["auth"], want["addl"] = tsv_vector(auth), tsv_vector(addl)
+    want["status"] = ev["status"]
+    for side in ("query", "reply"):
+        seen = side + "_ts" in ev
+        want[side + "_ts"] = "%.6f" % ev[side + "_ts"] if seen else "-"
+        want[side + "_flags"] = tsv_str(ev[side + "_flags"]) if seen else "-"
+        want[side + "_malformed"] = ev.get(side + "_malformed", "-")
+        edns = ev.get(side + "_edns")
+        for k in EDNS_COLUMNS:
+            v = edns.get(k) if edns else None
+            want["%s_edns_%s" % (side, k)] = ("-" if v is None else ("T" if v else "F")
+                                             if isinstance(v, bool) else str(v) if isinstance(v, int)
+                                             else tsv_str(v))
+    return want
+
+
+def check_tsv(rel, rows, blocks, t):
+    """Check tx.log against the events; on success put its cells into
+    the rows for the baseline comparison."""
+    if len(blocks) != 1 or blocks[0].closed is None:
+        t.errors.append("%s: tx.log has %d header blocks, #close %s" % (
+            rel, len(blocks), blocks[0].closed if blocks else None))
+        return
+    b = blocks[0]
+    if b.path != "tx" or list(zip(b.fields, b.types))[:len(ZEEK_DNS_LOG)] != ZEEK_DNS_LOG:
+        t.errors.append("%s: tx.log does not start with Zeek's dns.log columns" % rel)
+        return
+    if len(b.rows) != len(rows):
+        t.errors.append("%s: tx.log has %d lines, -t %d tx events" % (rel, len(b.rows), len(rows)))
+        return
+    uids = {}
+    for row, cells in zip(rows, b.rows):
+        got = dict(zip(b.fields, cells))
+        want = expected_tsv(row)
+        for col in b.fields:
+            if col == "uid":
+                continue
+            if col not in want:
+                t.errors.append("%s: tx.log column %s not checked by this test" % (rel, col))
+                return
+            if got[col] != want[col]:
+                t.errors.append("%s: %s: tx.log %s %r, expected %r" % (
+                    rel, row.describe(), col, got[col], want[col]))
+        ev = row.ev
+        flow = (ev["proto"], ev["client_addr"], ev["client_port"], ev["server_addr"], ev["server_port"])
+        if not re.match(r"^C[0-9A-Za-z]{17}$", got["uid"]) or uids.setdefault(flow, got["uid"]) != got["uid"]:
+            t.errors.append("%s: %s: uid %r is not one per flow" % (rel, row.describe(), got["uid"]))
+        row.cells.update({k: v for k, v in got.items() if k in row.cells})
+        row.tsv = got
+    if len(set(uids.values())) != len(uids):
+        t.errors.append("%s: two flows share a uid" % rel)
+
+
+def check_capture(corpus, gazer, rel, baseline, t, verbose, tsv=False):
     label = "%s (%s)" % (rel, os.path.relpath(baseline, os.path.join(corpus, "pcaps", "zeek", "expected")))
     quirks = BTEST_QUIRKS.get(os.path.basename(os.path.dirname(baseline)), set())
     cols, zlines = read_baseline(baseline)
     compared = [c for c in cols if c in SHARED]
     unknown = [c for c in cols if c not in SHARED and c not in MASKED]
     try:
-        rc, err, events = run_gazer(gazer, os.path.join(corpus, "pcaps", rel))
-    except (OSError, subprocess.TimeoutExpired) as e:
-        t.errors.append("%s: cannot run %s: %s" % (rel, gazer, e))
+        rc, err, events, blocks = run_gazer(gazer, os.path.join(corpus, "pcaps", rel), tsv)
+    except (OSError, subprocess.TimeoutExpired, zeeklog.LogError) as e:
+        t.errors.append("%s: cannot run %s or read its tx.log: %s" % (rel, gazer, e))
         return
     if rc != 0:
         t.errors.append("%s: dns-gazer exit %d: %s" % (rel, rc, err))
@@ -1138,6 +1278,11 @@ def check_capture(corpus, gazer, rel, baseline, t, verbose):
         r.capture_rows, r.capture = rows, capture
         for e in r.errors:
             t.errors.append("%s: %s: %s" % (rel, r.describe(), e))
+    if tsv:
+        check_tsv(rel, rows, blocks, t)
+        # Only the columns the log has are compared with the baseline.
+        unknown += [c for c in compared if c not in dict(ZEEK_DNS_LOG) and c not in ("auth", "addl")]
+        compared = [c for c in compared if c in dict(ZEEK_DNS_LOG) or c in ("auth", "addl")]
     t.zeek_lines += len(zlines)
     t.gazer_lines += len(rows)
 
@@ -1169,7 +1314,7 @@ def check_capture(corpus, gazer, rel, baseline, t, verbose):
             cells += 1
             if col in special:
                 cats, problem = special[col]
-                ours = row.vector_cell(col)
+                ours = getattr(row, "tsv", {}).get(col, "?") if tsv else row.vector_cell(col)
                 if problem is None:
                     if cats:
                         results.append((Finding("element", rel, col, zl[col], ours, row, zl, lineno), cats))
@@ -1277,6 +1422,8 @@ def main():
                     help="the shared corpus directory (default: $DNS_GAZER_CORPUS)")
     ap.add_argument("--gazer", default=os.environ.get("DNS_GAZER", "dns-gazer"),
                     help="the dns-gazer binary (default: $DNS_GAZER, else dns-gazer)")
+    ap.add_argument("--tsv", action="store_true",
+                    help="also check dns-gazer's Zeek-format tx.log (-w) and compare its cells")
     ap.add_argument("-v", "--verbose", action="count", default=0,
                     help="every disagreement; twice: every exception too")
     ap.add_argument("captures", nargs="*", metavar="CAPTURE",
@@ -1299,7 +1446,7 @@ def main():
         ap.error("no Zeek capture with a dns.log baseline in %s/INDEX.tsv" % corpus)
     totals = Totals()
     for rel, baseline in todo:
-        check_capture(corpus, args.gazer, rel, baseline, totals, args.verbose)
+        check_capture(corpus, args.gazer, rel, baseline, totals, args.verbose, args.tsv)
     report(totals)
     return 1 if totals.unexplained or totals.errors else 0
 

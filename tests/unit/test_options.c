@@ -355,6 +355,73 @@ START_TEST(config_values)
 }
 END_TEST
 
+START_TEST(log_dir_options)
+{
+	ck_assert_int_eq(PARSE("-r", "x.pcap", "-w", "/var/log/dns-gazer"), OPTIONS_RUN);
+	ck_assert_str_eq(o.log_dir, "/var/log/dns-gazer");
+	ck_assert(!o.log_json);
+	ck_assert_uint_eq(o.rotate_interval, 0);
+	ck_assert_uint_eq(o.rotate_size, 0);
+	ck_assert_ptr_null(o.rotate_command);
+	ck_assert_int_eq(PARSE("-r", "x.pcap", "--log-dir", "d", "--log-format", "json",
+	                       "--rotate-interval", "3600", "--rotate-size", "100M",
+	                       "--rotate-command", "gzip \"$1\""),
+	                 OPTIONS_RUN);
+	ck_assert_str_eq(o.log_dir, "d");
+	ck_assert(o.log_json);
+	ck_assert_uint_eq(o.rotate_interval, 3600);
+	ck_assert_uint_eq(o.rotate_size, UINT64_C(100) << 20);
+	ck_assert_str_eq(o.rotate_command, "gzip \"$1\"");
+	ck_assert_int_eq(PARSE("-r", "x", "-w", "d", "--log-format", "zeek", "--rotate-size", "4k"),
+	                 OPTIONS_RUN);
+	ck_assert(!o.log_json);
+	ck_assert_uint_eq(o.rotate_size, 4096);
+	ck_assert_int_eq(PARSE("-r", "x", "-w", "d", "--rotate-size", "1G"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.rotate_size, UINT64_C(1) << 30);
+	ck_assert_int_eq(PARSE("-r", "x", "-w", "d", "--rotate-size", "12345"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.rotate_size, 12345);
+
+	assert_error(PARSE("-r", "x", "-w", "d", "--log-format", "csv"), "log-format");
+	/* 0 is never, as in the packaged config file's comments */
+	ck_assert_int_eq(PARSE("-r", "x", "-w", "d", "--rotate-interval", "0", "--rotate-size", "0"),
+	                 OPTIONS_RUN);
+	ck_assert_uint_eq(o.rotate_interval, 0);
+	ck_assert_uint_eq(o.rotate_size, 0);
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-interval", "31622401"), "rotate-interval");
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-interval", "1h"), "rotate-interval");
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "10T"), "rotate-size");
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "k"), "rotate-size");
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-size", "-5"), "rotate-size");
+	assert_error(PARSE("-r", "x", "-w", "d", "--rotate-command", ""), "rotate-command");
+	assert_error(PARSE("-r", "x", "--rotate-size", "1M"), "-w");
+	assert_error(PARSE("-r", "x", "--log-format", "json"), "-w");
+	assert_error(PARSE("-r", "x", "-w"), "-w");
+}
+END_TEST
+
+START_TEST(log_dir_config)
+{
+	char *path = CONF("interface eth0\n"
+	                  "daemon\n"
+	                  "log-dir /var/log/dns-gazer\n"
+	                  "log-format json\n"
+	                  "rotate-interval 3600\n"
+	                  "rotate-size 1G\n"
+	                  "rotate-command gzip -9 \"$1\"\n");
+	/* a daemon writing only log files does not write stdout */
+	ck_assert_int_eq(PARSE("-c", path), OPTIONS_RUN);
+	ck_assert_str_eq(o.log_dir, "/var/log/dns-gazer");
+	ck_assert(o.log_json);
+	ck_assert_uint_eq(o.rotate_interval, 3600);
+	ck_assert_uint_eq(o.rotate_size, UINT64_C(1) << 30);
+	ck_assert_str_eq(o.rotate_command, "gzip -9 \"$1\"");
+	ck_assert(!options_writes_stdout(&o));
+	unlink(path);
+	ck_assert_int_eq(PARSE("-r", "x", "-w", "d", "-t", "-"), OPTIONS_RUN);
+	ck_assert(options_writes_stdout(&o));
+}
+END_TEST
+
 START_TEST(config_command_line_wins)
 {
 	char *path = CONF("timeout 30\nread a.pcap\nread b.pcap\ntag-prefix site\n");
@@ -680,6 +747,8 @@ int main(void)
 	tcase_add_test(tc, config_command_line_wins);
 	tcase_add_test(tc, config_errors);
 	tcase_add_test(tc, user_and_interval);
+	tcase_add_test(tc, log_dir_options);
+	tcase_add_test(tc, log_dir_config);
 	tcase_add_test(tc, default_filter_ethernet);
 	tcase_add_test(tc, default_filter_other_links);
 	tcase_add_test(tc, default_filter_buffer_too_small);
