@@ -13,6 +13,7 @@ FROM debian:bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential debhelper \
       autoconf automake pkg-config libpcap-dev libmsgpack-dev libcjson-dev check \
+      libssl-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build/dns-gazer
 COPY . .

@@ -23,6 +23,7 @@
 #include "pidfile.h"
 #include "privdrop.h"
 #include "progress.h"
+#include "sink_fluent.h"
 #include "sink_logdir.h"
 #include "sink_stream.h"
 #include "stats.h"
@@ -193,9 +194,15 @@ static void sync_stats(struct run_ctx *rc)
 /* What each sink wrote and lost so far. */
 static void tally(struct sink *const *sinks, size_t n, struct stats_output *out)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		out[i] = (struct stats_output){.name = sinks[i]->name, .events = sinks[i]->events,
 		                               .lost = sinks[i]->errors};
+		if (sinks[i]->ops->queue_stats) {
+			out[i].queue = true;
+			sinks[i]->ops->queue_stats(sinks[i], &out[i].queued, &out[i].delivered,
+			                           &out[i].dropped);
+		}
+	}
 }
 
 /* The summary on stderr (or syslog, as a daemon). */
@@ -394,12 +401,48 @@ static int run_inputs(struct inputs *in, struct run_ctx *rc)
 	return 0;
 }
 
+static struct sink *open_fluent(const struct options *o, const struct sink_tags *tags, char *err,
+                               size_t errlen)
+{
+	struct fluent_config fc;
+	sink_fluent_defaults(&fc);
+	for (size_t i = 0; i < o->nfluentd; i++)
+		if (fwd_server_parse(o->fluentd[i], &fc.servers[fc.nservers++], err, errlen) < 0)
+			return NULL; /* options_parse checked them */
+	fc.mode = o->fluentd_compress ? FWD_COMPRESSED
+	          : o->fluentd_forward_mode ? FWD_FORWARD : FWD_PACKED;
+	fc.ack = o->fluentd_ack;
+	fc.event_time = o->fluentd_event_time;
+	fc.tls = o->fluentd_tls;
+	fc.ca_file = o->fluentd_ca;
+	fc.shared_key_file = o->fluentd_key_file;
+	fc.shared_key = o->fluentd_key;
+	fc.hostname = o->fluentd_hostname;
+	fc.buffer_dir = o->fluentd_buffer_dir;
+	fc.mem_limit = o->fluentd_buffer_size;
+	fc.disk_limit = o->fluentd_disk_size;
+	fc.batch_events = o->fluentd_batch_size;
+	fc.flush_ms = o->fluentd_flush_ms;
+	fc.ack_timeout_ms = o->fluentd_ack_timeout_ms;
+	fc.retry_max_ms = o->fluentd_retry_max_ms;
+	fc.drain_ms = o->fluentd_drain_ms;
+	struct sink *s = sink_fluent_open(&fc, tags, err, errlen);
+	/* The statistics name each output after close, when the sink is freed:
+	 * give it a name that lasts (one fluentd output per process). */
+	static char name[300];
+	if (s) {
+		snprintf(name, sizeof(name), "fluentd %s", o->fluentd[0]);
+		s->name = name;
+	}
+	return s;
+}
+
 static int open_sinks(const struct options *o, const struct sink_tags *tags,
                       struct sink **sinks, size_t *n)
 {
 	char err[512];
 	const char *text = o->text_path;
-	if (!text && !o->msgpack_path && !o->log_dir)
+	if (!text && !o->msgpack_path && !o->log_dir && !o->nfluentd)
 		text = "-"; /* with no output named, print to the terminal */
 	struct {
 		const char *path;
@@ -414,9 +457,7 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 			log_error("%s", err);
 			return -1;
 		}
-		/* Local files get every event: --alerts-only is for the fluentd
-		 * sink, which sets s->alerts_only = o->alerts_only when opened. */
-		sinks[(*n)++] = s;
+		sinks[(*n)++] = s; /* local files get every event, --alerts-only or not */
 	}
 	if (o->log_dir) {
 		struct logdir_config lc = {
@@ -431,6 +472,15 @@ static int open_sinks(const struct options *o, const struct sink_tags *tags,
 		}
 		sinks[(*n)++] = s;
 	}
+	if (o->nfluentd) {
+		struct sink *s = open_fluent(o, tags, err, sizeof(err));
+		if (!s) {
+			log_error("%s", err);
+			return -1;
+		}
+		s->alerts_only = o->alerts_only; /* a small link to the SIEM */
+		sinks[(*n)++] = s;
+	}
 	return 0;
 }
 
@@ -443,16 +493,26 @@ static int close_sinks(struct sink **sinks, size_t n, struct stats_output *out)
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct sink *s = sinks[i];
-		const char *name = s->name; /* the path in argv, or a literal */
+		char name[512]; /* s->name may live inside s, freed by close */
+		snprintf(name, sizeof(name), "%s", s->name);
 		int flushed = s->ops->flush(s);
+		if (s->ops->drain)
+			s->ops->drain(s); /* may take up to the drain timeout */
 		if (out)
 			tally(&s, 1, &out[i]);
 		uint64_t lost = s->errors;
+		char msg[sizeof(s->msg)];
+		memcpy(msg, s->msg, sizeof(msg));
 		int first_errno = s->last_errno;
 		int closed = s->ops->close(s); /* frees s */
 		if (first_errno == EPIPE)
 			continue; /* the reader left (| head): not a failure of ours */
-		if (lost || flushed < 0 || closed < 0) {
+		if (msg[0] && lost) {
+			log_error("%s", msg);
+			rc = 1;
+		} else if (msg[0]) {
+			log_info("%s", msg);
+		} else if (lost || flushed < 0 || closed < 0) {
 			/* Buffered bytes lost at flush are not counted per event. */
 			log_error("writing to %s failed: %s (%llu events lost, or more)", name,
 			          first_errno ? strerror(first_errno) : "error", (unsigned long long)lost);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwd_proto.h"
+
 enum {
 	OPT_PORTS = 256,
 	OPT_TIMEOUT,
@@ -20,6 +22,23 @@ enum {
 	OPT_BUFFER_SIZE,
 	OPT_NO_PROMISC,
 	OPT_STATS_INTERVAL,
+	OPT_FLUENTD_ACK,
+	OPT_FLUENTD_EVENT_TIME,
+	OPT_FLUENTD_MODE,
+	OPT_FLUENTD_COMPRESS,
+	OPT_FLUENTD_KEY_FILE,
+	OPT_FLUENTD_KEY,
+	OPT_FLUENTD_HOSTNAME,
+	OPT_FLUENTD_BUFFER_DIR,
+	OPT_FLUENTD_BUFFER_SIZE,
+	OPT_FLUENTD_DISK_SIZE,
+	OPT_FLUENTD_BATCH_SIZE,
+	OPT_FLUENTD_FLUSH,
+	OPT_FLUENTD_ACK_TIMEOUT,
+	OPT_FLUENTD_RETRY_MAX,
+	OPT_FLUENTD_DRAIN,
+	OPT_FLUENTD_TLS,
+	OPT_FLUENTD_CA,
 	OPT_LOG_FORMAT,
 	OPT_ROTATE_INTERVAL,
 	OPT_ROTATE_SIZE,
@@ -55,12 +74,31 @@ static const struct option long_opts[] = {
 	{"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
 	{"ioc", required_argument, NULL, OPT_IOC},
 	{"alerts-only", no_argument, NULL, OPT_ALERTS_ONLY},
+	{"fluentd", required_argument, NULL, 'f'},
+	{"fluentd-ack", no_argument, NULL, OPT_FLUENTD_ACK},
+	{"fluentd-event-time", no_argument, NULL, OPT_FLUENTD_EVENT_TIME},
+	{"fluentd-mode", required_argument, NULL, OPT_FLUENTD_MODE},
+	{"fluentd-compress", no_argument, NULL, OPT_FLUENTD_COMPRESS},
+	{"fluentd-shared-key-file", required_argument, NULL, OPT_FLUENTD_KEY_FILE},
+	/* config file only: a secret on a command line is visible to every user */
+	{"fluentd-shared-key", required_argument, NULL, OPT_FLUENTD_KEY},
+	{"fluentd-hostname", required_argument, NULL, OPT_FLUENTD_HOSTNAME},
+	{"fluentd-buffer-dir", required_argument, NULL, OPT_FLUENTD_BUFFER_DIR},
+	{"fluentd-buffer-size", required_argument, NULL, OPT_FLUENTD_BUFFER_SIZE},
+	{"fluentd-buffer-disk-size", required_argument, NULL, OPT_FLUENTD_DISK_SIZE},
+	{"fluentd-batch-size", required_argument, NULL, OPT_FLUENTD_BATCH_SIZE},
+	{"fluentd-flush-interval", required_argument, NULL, OPT_FLUENTD_FLUSH},
+	{"fluentd-ack-timeout", required_argument, NULL, OPT_FLUENTD_ACK_TIMEOUT},
+	{"fluentd-retry-max", required_argument, NULL, OPT_FLUENTD_RETRY_MAX},
+	{"fluentd-drain-timeout", required_argument, NULL, OPT_FLUENTD_DRAIN},
+	{"fluentd-tls", no_argument, NULL, OPT_FLUENTD_TLS},
+	{"fluentd-ca", required_argument, NULL, OPT_FLUENTD_CA},
 	{"version", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
-static const char short_opts[] = ":r:i:F:t:o:w:Rqvhc:dp:u:";
+static const char short_opts[] = ":r:i:F:t:o:w:f:Rqvhc:dp:u:";
 
 static const char usage[] =
     "usage: dns-gazer (-r FILE ... | -i IFACE) [options]\n"
@@ -85,6 +123,26 @@ static const char usage[] =
     "      --rotate-command CMD run sh -c CMD sh FILE on each rotated FILE\n"
     "      --tag-prefix PREFIX tag prefix (default dns-gazer)\n"
     "\n"
+    "fluentd (Forward protocol):\n"
+    "  -f, --fluentd HOST[:PORT]  send to fluentd (port 24224, IPv6 as [::1]:24224);\n"
+    "                          repeat for standby servers, tried in order\n"
+    "      --fluentd-ack       ask for acks and resend until acked (at-least-once)\n"
+    "      --fluentd-event-time  EventTime (nanoseconds) instead of integer seconds\n"
+    "      --fluentd-mode forward|packed  batch format (default packed)\n"
+    "      --fluentd-compress  gzip each batch (CompressedPackedForward)\n"
+    "      --fluentd-batch-size N  events per batch at most (default 1000)\n"
+    "      --fluentd-flush-interval SECONDS  send a batch this old (default 1)\n"
+    "      --fluentd-shared-key-file FILE  shared_key authentication, key in FILE\n"
+    "                          (or fluentd-shared-key KEY in the config file)\n"
+    "      --fluentd-hostname NAME  our name in the handshake (default: host name)\n"
+    "      --fluentd-tls       TLS, verifying the server's certificate\n"
+    "      --fluentd-ca FILE   CA certificates (PEM) for --fluentd-tls\n"
+    "      --fluentd-buffer-size BYTES  memory queue bound (default 67108864)\n"
+    "      --fluentd-buffer-dir DIR  keep undelivered events on disk in DIR\n"
+    "      --fluentd-buffer-disk-size BYTES  bound of DIR (default 1073741824)\n"
+    "      --fluentd-ack-timeout SECONDS  resend when the ack is this late (default 30)\n"
+    "      --fluentd-retry-max SECONDS  reconnect backoff cap (default 30)\n"
+    "      --fluentd-drain-timeout SECONDS  wait for delivery at exit (default 10)\n"
     "indicators of compromise:\n"
     "      --ioc FILE          alert on the domains and addresses in FILE; may repeat\n"
     "                          (reloaded on SIGHUP)\n"
@@ -121,7 +179,48 @@ void options_defaults(struct options *o)
 	/* libpcap's own default: a 64 KiB TCP segment from GRO/TSO is kept whole */
 	o->snaplen = 262144;
 	o->buffer_size = 32 * 1024 * 1024;
+	o->fluentd_buffer_size = 64u << 20;
+	o->fluentd_disk_size = UINT64_C(1) << 30;
+	o->fluentd_batch_size = 1000;
+	o->fluentd_flush_ms = 1000;
+	o->fluentd_ack_timeout_ms = 30000;
+	o->fluentd_retry_max_ms = 30000;
+	o->fluentd_drain_ms = 10000;
 }
+
+/*
+ * Parse seconds with up to three decimals ("0.25") in [min_ms, max_ms]
+ * milliseconds.
+ */
+static bool parse_ms(const char *s, unsigned min_ms, unsigned max_ms, unsigned *out)
+{
+	unsigned long long ms = 0;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		ms = ms * 10 + (unsigned)(*p - '0');
+		if (ms > max_ms)
+			return false;
+	}
+	ms *= 1000;
+	if (*p == '.') {
+		unsigned scale = 100;
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		for (; *p >= '0' && *p <= '9'; p++, scale /= 10) {
+			if (!scale)
+				return false;
+			ms += (unsigned)(*p - '0') * scale;
+		}
+	}
+	if (*p || ms < min_ms || ms > max_ms)
+		return false;
+	*out = (unsigned)ms;
+	return true;
+}
+
 
 /* Parse an unsigned decimal in [min, max] with nothing after it. */
 static bool parse_uint(const char *s, unsigned long long min, unsigned long long max,
@@ -217,7 +316,7 @@ static enum options_result missing_argument(char **argv, char *err, size_t errle
 
 bool options_writes_stdout(const struct options *o)
 {
-	bool named = o->text_path || o->msgpack_path || o->log_dir;
+	bool named = o->text_path || o->msgpack_path || o->log_dir || o->nfluentd;
 	return !named || (o->text_path && strcmp(o->text_path, "-") == 0) ||
 	       (o->msgpack_path && strcmp(o->msgpack_path, "-") == 0);
 }
@@ -264,6 +363,21 @@ static enum options_result check_combination(struct options *o, char *err, size_
 		snprintf(err, errlen, "-t - and -o - cannot both write to stdout");
 		return OPTIONS_ERROR;
 	}
+	if (!o->nfluentd && (o->fluentd_ack || o->fluentd_event_time || o->fluentd_compress ||
+	                     o->fluentd_key_file || o->fluentd_key || o->fluentd_buffer_dir ||
+	                     o->fluentd_tls || o->fluentd_ca || o->fluentd_hostname ||
+	                     o->fluentd_forward_mode)) {
+		snprintf(err, errlen, "--fluentd-* options need -f HOST[:PORT]");
+		return OPTIONS_ERROR;
+	}
+	if (o->fluentd_ca && !o->fluentd_tls) {
+		snprintf(err, errlen, "--fluentd-ca needs --fluentd-tls");
+		return OPTIONS_ERROR;
+	}
+	if (o->fluentd_compress && o->fluentd_forward_mode) {
+		snprintf(err, errlen, "--fluentd-compress needs --fluentd-mode packed");
+		return OPTIONS_ERROR;
+	}
 	if (!o->log_dir && (o->log_format_set || o->rotate_interval || o->rotate_size ||
 	                    o->rotate_command)) {
 		snprintf(err, errlen, "--log-format and --rotate-* need -w DIR");
@@ -305,6 +419,26 @@ static bool add_file(struct options *o, const char *path, char *err, size_t errl
 	return true;
 }
 
+/* The -f list a later source names replaces the one an earlier source named. */
+static enum options_result add_fluentd(struct options *o, const char *name, const char *arg,
+                                       char *err, size_t errlen)
+{
+	struct fwd_server srv;
+	char why[128];
+	if (o->fluentd_source != o->source) {
+		o->fluentd_source = o->source;
+		o->nfluentd = 0;
+	}
+	if (o->nfluentd == OPT_MAX_FLUENTD) {
+		snprintf(err, errlen, "too many -f servers (at most %d)", OPT_MAX_FLUENTD);
+		return OPTIONS_ERROR;
+	}
+	if (fwd_server_parse(arg, &srv, why, sizeof(why)) < 0)
+		return bad_value(err, errlen, name, arg, why);
+	o->fluentd[o->nfluentd++] = arg;
+	return OPTIONS_RUN;
+}
+
 /* Parse USER[:GROUP]; the names are looked up when privileges are dropped. */
 static bool parse_user(struct options *o, const char *arg)
 {
@@ -317,6 +451,74 @@ static bool parse_user(struct options *o, const char *arg)
 	o->user[ulen] = '\0';
 	snprintf(o->group, sizeof(o->group), "%s", colon ? colon + 1 : "");
 	return true;
+}
+
+/* The --fluentd-* options of apply() (val is "" for flags). */
+static enum options_result apply_fluentd(struct options *o, int c, const char *name,
+                                         const char *val, char *err, size_t errlen)
+{
+	unsigned long long v;
+	const char *arg = val ? val : "";
+	switch (c) {
+	case OPT_FLUENTD_ACK: o->fluentd_ack = true; break;
+	case OPT_FLUENTD_EVENT_TIME: o->fluentd_event_time = true; break;
+	case OPT_FLUENTD_COMPRESS: o->fluentd_compress = true; break;
+	case OPT_FLUENTD_TLS: o->fluentd_tls = true; break;
+	case OPT_FLUENTD_MODE:
+		if (strcmp(arg, "forward") == 0)
+			o->fluentd_forward_mode = true;
+		else if (strcmp(arg, "packed") == 0)
+			o->fluentd_forward_mode = false;
+		else
+			return bad_value(err, errlen, name, arg, "want forward or packed");
+		break;
+	case OPT_FLUENTD_KEY_FILE: o->fluentd_key_file = arg; break;
+	case OPT_FLUENTD_KEY:
+		if (!*arg || strlen(arg) > 1024)
+			return bad_value(err, errlen, name, "...", "want 1 to 1024 characters");
+		o->fluentd_key = arg;
+		break;
+	case OPT_FLUENTD_CA: o->fluentd_ca = arg; break;
+	case OPT_FLUENTD_BUFFER_DIR: o->fluentd_buffer_dir = arg; break;
+	case OPT_FLUENTD_HOSTNAME:
+		if (!*arg || strlen(arg) > 255)
+			return bad_value(err, errlen, name, arg, "want 1 to 255 characters");
+		o->fluentd_hostname = arg;
+		break;
+	case OPT_FLUENTD_BUFFER_SIZE:
+		if (!parse_uint(arg, 65536, SIZE_MAX / 4, &v))
+			return bad_value(err, errlen, name, arg, "want 65536 bytes or more");
+		o->fluentd_buffer_size = (size_t)v;
+		break;
+	case OPT_FLUENTD_DISK_SIZE:
+		if (!parse_uint(arg, 65536, UINT64_MAX / 2, &v))
+			return bad_value(err, errlen, name, arg, "want 65536 bytes or more");
+		o->fluentd_disk_size = v;
+		break;
+	case OPT_FLUENTD_BATCH_SIZE:
+		if (!parse_uint(arg, 1, 100000, &v))
+			return bad_value(err, errlen, name, arg, "want 1 to 100000 events");
+		o->fluentd_batch_size = (unsigned)v;
+		break;
+	case OPT_FLUENTD_FLUSH:
+		if (!parse_ms(arg, 1, 3600000, &o->fluentd_flush_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0.001 to 3600");
+		break;
+	case OPT_FLUENTD_ACK_TIMEOUT:
+		if (!parse_ms(arg, 100, 3600000, &o->fluentd_ack_timeout_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0.1 to 3600");
+		break;
+	case OPT_FLUENTD_RETRY_MAX:
+		if (!parse_ms(arg, 250, 3600000, &o->fluentd_retry_max_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0.25 to 3600");
+		break;
+	case OPT_FLUENTD_DRAIN:
+		if (!parse_ms(arg, 0, 86400000, &o->fluentd_drain_ms))
+			return bad_value(err, errlen, name, arg, "want seconds from 0 to 86400");
+		break;
+	default: break;
+	}
+	return OPTIONS_RUN;
 }
 
 /*
@@ -396,6 +598,25 @@ static enum options_result apply(struct options *o, int c, const char *name, con
 			return bad_value(err, errlen, name, arg, "want seconds from 0 to 86400");
 		o->stats_interval_sec = (unsigned)v;
 		break;
+	case 'f': return add_fluentd(o, name, arg, err, errlen);
+	case OPT_FLUENTD_ACK:
+	case OPT_FLUENTD_EVENT_TIME:
+	case OPT_FLUENTD_MODE:
+	case OPT_FLUENTD_COMPRESS:
+	case OPT_FLUENTD_KEY_FILE:
+	case OPT_FLUENTD_KEY:
+	case OPT_FLUENTD_HOSTNAME:
+	case OPT_FLUENTD_BUFFER_DIR:
+	case OPT_FLUENTD_BUFFER_SIZE:
+	case OPT_FLUENTD_DISK_SIZE:
+	case OPT_FLUENTD_BATCH_SIZE:
+	case OPT_FLUENTD_FLUSH:
+	case OPT_FLUENTD_ACK_TIMEOUT:
+	case OPT_FLUENTD_RETRY_MAX:
+	case OPT_FLUENTD_DRAIN:
+	case OPT_FLUENTD_TLS:
+	case OPT_FLUENTD_CA:
+		return apply_fluentd(o, c, name, arg, err, errlen);
 	case OPT_LOG_FORMAT:
 		if (strcmp(arg, "zeek") != 0 && strcmp(arg, "json") != 0)
 			return bad_value(err, errlen, name, arg, "want zeek or json");
@@ -579,6 +800,12 @@ enum options_result options_parse(struct options *o, int argc, char **argv, char
 			return missing_argument(argv, err, errlen);
 		if (c == '?')
 			return unknown_option(argv, err, errlen);
+		if (c == OPT_FLUENTD_KEY) {
+			snprintf(err, errlen, "--fluentd-shared-key is read only from a config file (-c), "
+			                      "where other users cannot see it; or use "
+			                      "--fluentd-shared-key-file");
+			return OPTIONS_ERROR;
+		}
 		const char *arg = optarg ? optarg : "";
 		enum options_result r = apply(o, c, opt_name(c, idx, sbuf), arg, err, errlen);
 		if (r != OPTIONS_RUN)

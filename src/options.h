@@ -13,50 +13,81 @@
 
 #define OPT_MAX_FILES 256
 #define OPT_MAX_PORTS 32
+#define OPT_MAX_FLUENTD 8
 #define OPT_MAX_OWNED 1024
 #define OPT_MAX_IOC 64
 
 struct options {
+	/* input */
 	const char *files[OPT_MAX_FILES]; /* -r, in order */
 	size_t nfiles;
 	const char *iface;                /* -i */
 	const char *filter;               /* -F, NULL for the default */
-	uint16_t ports[OPT_MAX_PORTS];    /* --ports */
 	size_t nports;
-	const char *text_path;            /* -t */
-	const char *msgpack_path;         /* -o */
-	bool records;                     /* -R */
-	bool quiet;                       /* -q */
-	unsigned timeout_sec;             /* --timeout */
-	size_t max_pending;               /* --max-pending */
-	const char *tag_prefix;           /* --tag-prefix */
+	uint16_t ports[OPT_MAX_PORTS];    /* --ports */
 	int snaplen;                      /* --snaplen */
 	int buffer_size;                  /* --buffer-size (bytes) */
-	bool no_promisc;                  /* --no-promisc */
-	const char *config;               /* -c */
-	bool daemon;                      /* -d */
-	const char *pid_file;             /* -p */
-	char user[64], group[64];         /* -u USER[:GROUP]; "" for none */
-	unsigned stats_interval_sec;      /* --stats-interval, 0 = never */
-	const char *log_dir;              /* -w */
-	bool log_json;                    /* --log-format json (else zeek) */
-	bool log_format_set;              /* --log-format given */
-	unsigned rotate_interval;         /* --rotate-interval seconds, 0 = none */
-	uint64_t rotate_size;             /* --rotate-size bytes, 0 = none */
-	const char *rotate_command;       /* --rotate-command */
 
-	/* Bookkeeping: values read from a config file, and which source
-	 * (config file, command line) last named the -r list. */
-	char *owned[OPT_MAX_OWNED];
-	size_t nowned;
-	unsigned source, files_source, iface_source;
+	/* outputs */
+	const char *text_path;            /* -t */
+	const char *msgpack_path;         /* -o */
+	const char *tag_prefix;           /* --tag-prefix */
+	const char *log_dir;              /* -w */
+	const char *rotate_command;       /* --rotate-command */
+	uint64_t rotate_size;             /* --rotate-size bytes, 0 = none */
+	unsigned rotate_interval;         /* --rotate-interval seconds, 0 = none */
+
+	/* pairing */
+	unsigned timeout_sec;             /* --timeout */
+	size_t max_pending;               /* --max-pending */
+
+	/* fluentd Forward output (sink_fluent.h) */
+	const char *fluentd[OPT_MAX_FLUENTD]; /* -f HOST[:PORT], in failover order */
+	size_t nfluentd;
+	const char *fluentd_key_file;     /* --fluentd-shared-key-file */
+	const char *fluentd_key;          /* fluentd-shared-key (config file only) */
+	const char *fluentd_hostname;     /* --fluentd-hostname */
+	const char *fluentd_buffer_dir;   /* --fluentd-buffer-dir */
+	const char *fluentd_ca;           /* --fluentd-ca */
+	size_t fluentd_buffer_size;       /* --fluentd-buffer-size (memory bound, bytes) */
+	uint64_t fluentd_disk_size;       /* --fluentd-buffer-disk-size (bytes) */
+	unsigned fluentd_batch_size;      /* --fluentd-batch-size (events) */
+	unsigned fluentd_flush_ms;        /* --fluentd-flush-interval */
+	unsigned fluentd_ack_timeout_ms;  /* --fluentd-ack-timeout */
+	unsigned fluentd_retry_max_ms;    /* --fluentd-retry-max */
+	unsigned fluentd_drain_ms;        /* --fluentd-drain-timeout */
+
+	/* indicators of compromise */
 	const char *ioc_files[OPT_MAX_IOC]; /* --ioc, in order */
 	size_t nioc;
-	/*
-	 * --alerts-only: the sinks that forward over a network (fluentd) get
-	 * only alert events; whoever opens such a sink sets its alerts_only.
-	 */
+
+	/* running */
+	const char *config;               /* -c */
+	const char *pid_file;             /* -p */
+	unsigned stats_interval_sec;      /* --stats-interval, 0 = never */
+	char user[64], group[64];         /* -u USER[:GROUP]; "" for none */
+
+	/* flags */
+	bool records;                     /* -R */
+	bool quiet;                       /* -q */
+	bool no_promisc;                  /* --no-promisc */
+	bool log_json;                    /* --log-format json (else zeek) */
+	bool log_format_set;              /* --log-format given */
+	bool fluentd_ack;                 /* --fluentd-ack */
+	bool fluentd_event_time;          /* --fluentd-event-time */
+	bool fluentd_forward_mode;        /* --fluentd-mode forward (default packed) */
+	bool fluentd_compress;            /* --fluentd-compress */
+	bool fluentd_tls;                 /* --fluentd-tls */
+	/* --alerts-only: the sinks that forward over a network (fluentd) get
+	 * only alert events; whoever opens such a sink sets its alerts_only. */
 	bool alerts_only;
+	bool daemon;                      /* -d */
+
+	/* Bookkeeping: values read from a config file, and which source
+	 * (config file, command line) last named each list. */
+	char *owned[OPT_MAX_OWNED];
+	size_t nowned;
+	unsigned source, files_source, iface_source, fluentd_source;
 };
 
 enum options_result {

@@ -38,6 +38,19 @@ struct sink_ops {
 	/* Optional (NULL: the sink does not log other events). */
 	int (*event)(struct sink *s, const struct sink_event *ev);
 	int (*flush)(struct sink *s);
+	/*
+	 * Optional (NULL for sinks that write locally): at the end, wait for
+	 * what is still on its way (network, acks), keep what a buffer can keep,
+	 * and add what is lost to errors; may leave a line for the operator in
+	 * msg.  Called once, after flush and before close.
+	 */
+	void (*drain)(struct sink *s);
+	/*
+	 * Optional (NULL for sinks without a delivery queue): events waiting
+	 * in the queue, delivered so far, dropped with every buffer full.
+	 */
+	void (*queue_stats)(struct sink *s, uint64_t *queued, uint64_t *delivered,
+	                    uint64_t *dropped);
 	/* Flush and release everything; returns -1 if anything was lost. */
 	int (*close)(struct sink *s);
 	/*
@@ -57,6 +70,7 @@ struct sink {
 	uint64_t events;        /* written */
 	uint64_t errors;        /* lost to write errors */
 	int last_errno;         /* of the first write error, for the message */
+	char msg[512];          /* set by drain: what became of the events */
 	bool failing;           /* the latest write failed (sinks that recover) */
 	/*
 	 * Set by whoever opens the sink (--alerts-only, for a small link):

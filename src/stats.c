@@ -110,9 +110,14 @@ void stats_write(const struct stats *s, const struct stats_output *out, size_t n
 {
 	fprintf(fp, "%s: statistics\n", PACKAGE_NAME);
 	walk(s, text_line, fp);
-	for (size_t i = 0; i < nout; i++)
-		fprintf(fp, "  output %s: %" PRIu64 " events, %" PRIu64 " lost\n", out[i].name,
+	for (size_t i = 0; i < nout; i++) {
+		fprintf(fp, "  output %s: %" PRIu64 " events, %" PRIu64 " lost", out[i].name,
 		        out[i].events, out[i].lost);
+		if (out[i].queue)
+			fprintf(fp, " (%" PRIu64 " queued, %" PRIu64 " delivered, %" PRIu64 " dropped)",
+			        out[i].queued, out[i].delivered, out[i].dropped);
+		fputc('\n', fp);
+	}
 }
 
 /* ------------------------------------------------------------ event */
@@ -140,13 +145,23 @@ static void emit_outputs(const struct emitter *e, const struct stats_output *out
 	e->ops->key(e->ctx, "outputs");
 	e->ops->array_begin(e->ctx, n);
 	for (size_t i = 0; i < n; i++) {
-		e->ops->map_begin(e->ctx, 3);
+		e->ops->map_begin(e->ctx, out[i].queue ? 6 : 3);
+		if (out[i].queue) {
+			e->ops->key(e->ctx, "delivered");
+			e->ops->uint(e->ctx, out[i].delivered);
+			e->ops->key(e->ctx, "dropped");
+			e->ops->uint(e->ctx, out[i].dropped);
+		}
 		e->ops->key(e->ctx, "events");
 		e->ops->uint(e->ctx, out[i].events);
 		e->ops->key(e->ctx, "lost");
 		e->ops->uint(e->ctx, out[i].lost);
 		e->ops->key(e->ctx, "name");
 		e->ops->str(e->ctx, out[i].name, strlen(out[i].name));
+		if (out[i].queue) {
+			e->ops->key(e->ctx, "queued");
+			e->ops->uint(e->ctx, out[i].queued);
+		}
 		e->ops->map_end(e->ctx);
 	}
 	e->ops->array_end(e->ctx);

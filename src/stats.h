@@ -5,6 +5,7 @@
 #ifndef DNS_GAZER_STATS_H
 #define DNS_GAZER_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,6 +39,10 @@ struct stats {
 struct stats_output {
 	const char *name;
 	uint64_t events, lost;
+	/* Outputs with a delivery queue (fluentd): events waiting, delivered
+	 * (acknowledged, or written without acks), dropped with every buffer full. */
+	bool queue;
+	uint64_t queued, delivered, dropped;
 };
 
 /*

@@ -6,7 +6,7 @@
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 fail=0
-for name in fuzz_dns_msg fuzz_frame fuzz_ioc_list fuzz_ip_defrag fuzz_tcp_reasm; do
+for name in fuzz_dns_msg fuzz_frame fuzz_fwd_reply fuzz_ioc_list fuzz_ip_defrag fuzz_tcp_reasm; do
     bin=$top_builddir/tests/fuzz/$name
     seeds=$top_srcdir/tests/fuzz/seeds/$name
     if [ ! -d "$seeds" ]; then echo "FAIL $name: no seeds in $seeds"; fail=1; continue; fi

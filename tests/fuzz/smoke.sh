@@ -19,9 +19,9 @@ build=$(mktemp -d "${TMPDIR:-/tmp}/fuzzsmoke.XXXXXX") || exit 1
 trap 'rm -f "$probe" "$probe.c"; rm -rf "$build"' EXIT
 cd "$build" || exit 1
 "$src/configure" -q --enable-fuzzing --disable-werror CC="$cc" >/dev/null || exit 1
-make -j2 tests/fuzz/fuzz_dns_msg tests/fuzz/fuzz_frame tests/fuzz/fuzz_ioc_list \
+make -j2 tests/fuzz/fuzz_dns_msg tests/fuzz/fuzz_frame tests/fuzz/fuzz_fwd_reply tests/fuzz/fuzz_ioc_list \
     tests/fuzz/fuzz_ip_defrag tests/fuzz/fuzz_tcp_reasm >build.log 2>&1 || { tail -30 build.log; exit 1; }
-for h in fuzz_dns_msg fuzz_frame fuzz_ioc_list fuzz_ip_defrag fuzz_tcp_reasm; do
+for h in fuzz_dns_msg fuzz_frame fuzz_fwd_reply fuzz_ioc_list fuzz_ip_defrag fuzz_tcp_reasm; do
     mkdir -p "corpus/$h"
     if ! ./tests/fuzz/$h -max_total_time="$seconds" -print_final_stats=1 \
             "corpus/$h" "$src/tests/fuzz/seeds/$h" >"$h.log" 2>&1; then

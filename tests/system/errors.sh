@@ -58,6 +58,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
     expect 1 "cannot capture on lo: permission denied" -i lo -t /dev/null
     run_as=
 fi
+# fluentd output: bad servers are usage errors, files that cannot be used
+# fail at start (before any connection is tried)
+expect 2 "an IPv6 address needs brackets" -r "$pcap" -f ::1
+expect 2 "needs --fluentd-tls" -r "$pcap" -f 127.0.0.1:9 --fluentd-ca /x
+expect 1 "cannot read /nonexistent/key" -r "$pcap" -f 127.0.0.1:9 --fluentd-shared-key-file /nonexistent/key
+: >"$tmp/emptykey"
+expect 1 "want a shared key" -r "$pcap" -f 127.0.0.1:9 --fluentd-shared-key-file "$tmp/emptykey"
+expect 1 "cannot create buffer directory /nonexistent/buf" -r "$pcap" -f 127.0.0.1:9 --fluentd-buffer-dir /nonexistent/buf
+expect 1 "cannot load CA certificates from /nonexistent/ca" -r "$pcap" -f 127.0.0.1:9 --fluentd-tls --fluentd-ca /nonexistent/ca
 expect 1 "link type 147 is not supported" -r "$top_srcdir/tests/pcap/core/link-user0.pcap"
 expect 1 "writing to /dev/full failed: No space left on device" -r "$pcap" -t /dev/full
 

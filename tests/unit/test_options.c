@@ -659,6 +659,97 @@ START_TEST(ioc_files)
 }
 END_TEST
 
+START_TEST(fluentd_options)
+{
+	options_defaults(&o);
+	ck_assert_uint_eq(o.nfluentd, 0);
+	ck_assert_uint_eq(o.fluentd_buffer_size, 64u << 20);
+	ck_assert_uint_eq(o.fluentd_drain_ms, 10000);
+	ck_assert_uint_eq(o.fluentd_batch_size, 1000);
+	ck_assert_uint_eq(o.fluentd_flush_ms, 1000);
+	ck_assert_int_eq(PARSE("-r", "x", "-f", "localhost", "--fluentd", "[::1]:24225", "-f",
+	                       "10.0.0.1:1", "--fluentd-ack", "--fluentd-event-time",
+	                       "--fluentd-shared-key-file", "/k", "--fluentd-hostname", "s1",
+	                       "--fluentd-buffer-dir", "/b", "--fluentd-buffer-size", "65536",
+	                       "--fluentd-buffer-disk-size", "1000000", "--fluentd-batch-size", "10",
+	                       "--fluentd-flush-interval", "0.25", "--fluentd-ack-timeout", "2.5",
+	                       "--fluentd-retry-max", "3", "--fluentd-drain-timeout", "0",
+	                       "--fluentd-tls", "--fluentd-ca", "/ca", "--fluentd-compress"),
+	                 OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfluentd, 3);
+	ck_assert_str_eq(o.fluentd[0], "localhost");
+	ck_assert_str_eq(o.fluentd[1], "[::1]:24225");
+	ck_assert_str_eq(o.fluentd[2], "10.0.0.1:1");
+	ck_assert(o.fluentd_ack && o.fluentd_event_time && o.fluentd_tls && o.fluentd_compress);
+	ck_assert_str_eq(o.fluentd_key_file, "/k");
+	ck_assert_str_eq(o.fluentd_hostname, "s1");
+	ck_assert_str_eq(o.fluentd_buffer_dir, "/b");
+	ck_assert_str_eq(o.fluentd_ca, "/ca");
+	ck_assert_uint_eq(o.fluentd_buffer_size, 65536);
+	ck_assert_uint_eq(o.fluentd_disk_size, 1000000);
+	ck_assert_uint_eq(o.fluentd_batch_size, 10);
+	ck_assert_uint_eq(o.fluentd_flush_ms, 250);
+	ck_assert_uint_eq(o.fluentd_ack_timeout_ms, 2500);
+	ck_assert_uint_eq(o.fluentd_retry_max_ms, 3000);
+	ck_assert_uint_eq(o.fluentd_drain_ms, 0);
+	ck_assert_int_eq(PARSE("-r", "x", "-f", "h", "--fluentd-mode", "forward"), OPTIONS_RUN);
+	ck_assert(o.fluentd_forward_mode);
+	ck_assert_int_eq(PARSE("-r", "x", "-f", "h", "--fluentd-mode", "packed"), OPTIONS_RUN);
+	ck_assert(!o.fluentd_forward_mode);
+}
+END_TEST
+
+START_TEST(fluentd_bad)
+{
+	assert_error(PARSE("-r", "x", "-f", "::1"), "brackets");
+	assert_error(PARSE("-r", "x", "-f", "h:0"), "invalid value \"h:0\" for -f");
+	assert_error(PARSE("-r", "x", "--fluentd", "[::1"), "--fluentd");
+	assert_error(PARSE("-r", "x", "-f", "1", "-f", "2", "-f", "3", "-f", "4", "-f", "5", "-f",
+	                   "6", "-f", "7", "-f", "8", "-f", "9"), "too many -f");
+	assert_error(PARSE("-r", "x", "--fluentd-ack"), "need -f");
+	assert_error(PARSE("-r", "x", "--fluentd-buffer-dir", "/b"), "need -f");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-ca", "/ca"), "needs --fluentd-tls");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-mode", "forward", "--fluentd-compress"),
+	             "--fluentd-compress");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-mode", "message"), "forward or packed");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-buffer-size", "1000"), "65536");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-batch-size", "0"), "--fluentd-batch-size");
+	static const char *bad_secs[] = {"", ".5", "1.", "0.0001", "-1", "1e3", "1,5", "x",
+	                                 "3601", "0"};
+	for (size_t i = 0; i < sizeof(bad_secs) / sizeof(bad_secs[0]); i++)
+		assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-flush-interval", (char *)bad_secs[i]),
+		             "--fluentd-flush-interval");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-drain-timeout", "86401"),
+	             "--fluentd-drain-timeout");
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-hostname", ""), "--fluentd-hostname");
+}
+END_TEST
+
+/* The shared key only from a config file; -f lists replace each other by source. */
+START_TEST(fluentd_config)
+{
+	char *path = CONF("fluentd collector-a\nfluentd collector-b:24225\n"
+	                  "fluentd-shared-key s3cret key\nfluentd-ack\n");
+	ck_assert_int_eq(PARSE("-r", "x", "-c", path), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfluentd, 2);
+	ck_assert_str_eq(o.fluentd[1], "collector-b:24225");
+	ck_assert_str_eq(o.fluentd_key, "s3cret key");
+	ck_assert(o.fluentd_ack);
+	options_free(&o);
+	ck_assert_int_eq(PARSE("-r", "x", "-c", path, "-f", "[::1]"), OPTIONS_RUN);
+	ck_assert_uint_eq(o.nfluentd, 1);
+	ck_assert_str_eq(o.fluentd[0], "[::1]");
+	options_free(&o);
+	unlink(path);
+	assert_error(PARSE("-r", "x", "-f", "h", "--fluentd-shared-key", "s3cret"), "config file");
+	ck_assert_ptr_null(strstr(err, "s3cret")); /* the secret is not echoed */
+	path = CONF("fluentd ::1\n");
+	assert_error(PARSE("-r", "x", "-c", path), "brackets");
+	options_free(&o);
+	unlink(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("options");
@@ -676,6 +767,9 @@ int main(void)
 	tcase_add_test(tc, missing_value);
 	tcase_add_test(tc, input_combinations);
 	tcase_add_test(tc, parse_twice);
+	tcase_add_test(tc, fluentd_options);
+	tcase_add_test(tc, fluentd_bad);
+	tcase_add_test(tc, fluentd_config);
 	tcase_add_test(tc, config_values);
 	tcase_add_test(tc, config_command_line_wins);
 	tcase_add_test(tc, config_errors);

@@ -15,7 +15,10 @@
 #include "stats.h"
 
 static struct stats st;
-static const struct stats_output outs[] = {{"stdout", 12, 0}, {"/var/log/x \"y\".log", 5, 3}};
+static const struct stats_output outs[] = {
+    {"stdout", 12, 0, false, 0, 0, 0},
+    {"/var/log/x \"y\".log", 5, 3, false, 0, 0, 0},
+    {"fluentd [::1]:24224", 40, 6, true, 9, 25, 6}};
 
 static void fill(void)
 {
@@ -40,7 +43,7 @@ static cJSON *event_json(void)
 	obuf_init(&out);
 	struct json_enc je;
 	struct emitter e = json_enc_init(&je, &out);
-	struct stats_event se = {.stats = &st, .out = outs, .nout = 2};
+	struct stats_event se = {.stats = &st, .out = outs, .nout = 3};
 	stats_emit(&e, &se);
 	obuf_putc(&out, '\0');
 	ck_assert(!out.oom);
@@ -76,11 +79,17 @@ START_TEST(event_counters)
 	ck_assert_ptr_null(cJSON_GetObjectItem(j, "tcp_segments"));
 	const cJSON *o = cJSON_GetObjectItem(j, "outputs");
 	ck_assert(cJSON_IsArray(o));
-	ck_assert_int_eq(cJSON_GetArraySize(o), 2);
+	ck_assert_int_eq(cJSON_GetArraySize(o), 3);
 	const cJSON *o1 = cJSON_GetArrayItem(o, 1);
 	ck_assert_str_eq(cJSON_GetObjectItem(o1, "name")->valuestring, "/var/log/x \"y\".log");
 	ck_assert(num(o1, "events") == 5);
 	ck_assert(num(o1, "lost") == 3);
+	ck_assert_ptr_null(cJSON_GetObjectItem(o1, "queued")); /* no queue: no queue counters */
+	const cJSON *o2 = cJSON_GetArrayItem(o, 2);
+	ck_assert(num(o2, "events") == 40);
+	ck_assert(num(o2, "queued") == 9);
+	ck_assert(num(o2, "delivered") == 25);
+	ck_assert(num(o2, "dropped") == 6);
 	/* every key an identifier */
 	for (const cJSON *k = j->child; k; k = k->next)
 		ck_assert_msg(strspn(k->string, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
@@ -110,10 +119,12 @@ START_TEST(summary_matches_event)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&text, &len);
-	stats_write(&st, outs, 2, fp);
+	stats_write(&st, outs, 3, fp);
 	fclose(fp);
 	ck_assert_ptr_nonnull(strstr(text, "dns-gazer: statistics\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\n  output /var/log/x \"y\".log: 5 events, 3 lost\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n  output fluentd [::1]:24224: 40 events, 6 lost "
+	                                   "(9 queued, 25 delivered, 6 dropped)\n"));
 	cJSON *j = event_json();
 	size_t lines = 0;
 	for (const cJSON *k = j->child; k; k = k->next) {
