@@ -4,7 +4,8 @@
 #include "encode_json.h"
 
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
 
 /*
  * Bytes a JSON string can hold as they are, one bit each: printable ASCII
@@ -12,42 +13,103 @@
  */
 static const uint64_t json_plain[4] = {0xFFFFFFFB00000000u, 0x7FFFFFFFEFFFFFFFu, 0, 0};
 
-void json_put_string(struct obuf *out, const char *s, size_t n)
+static bool is_plain(unsigned char c)
+{
+	return (json_plain[c >> 6] >> (c & 63)) & 1;
+}
+
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/*
+ * Length of the run of plain bytes at the start of s (n bytes).  Strings
+ * are read eight bytes at a time: for each byte, the high bit of the mask
+ * is set when the byte is below 0x20, is ", \ or 0x7f, or is 0x80 or
+ * above (the usual "has a zero byte" tests; the lowest flagged byte is
+ * always a true one, which is all that is asked of it here).
+ */
+static size_t plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\'), d = w ^ (ONES * 0x7f);
+		uint64_t m = ((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+		             ((d - ONES) & ~d) | w;
+		m &= HIGHS;
+		if (m)
+			return i + (size_t)__builtin_ctzll(m) / 8;
+	}
+#endif
+	while (i < n && is_plain((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/* Write the escape of byte c at o; returns the end. */
+static char *escape(char *o, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	if (!obuf_reserve(out, n + 2))
-		return;
-	obuf_putc(out, '"');
-	size_t run = 0; /* bytes copied as they are, flushed in one go */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((json_plain[c >> 6] >> (c & 63)) & 1)
-			continue;
-		obuf_put(out, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"': obuf_put(out, "\\\"", 2); break;
-		case '\\': obuf_put(out, "\\\\", 2); break;
-		case '\n': obuf_put(out, "\\n", 2); break;
-		case '\t': obuf_put(out, "\\t", 2); break;
-		case '\r': obuf_put(out, "\\r", 2); break;
-		default: {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			obuf_put(out, u, 6);
-		}
-		}
+	*o++ = '\\';
+	switch (c) {
+	case '"': *o++ = '"'; break;
+	case '\\': *o++ = '\\'; break;
+	case '\n': *o++ = 'n'; break;
+	case '\t': *o++ = 't'; break;
+	case '\r': *o++ = 'r'; break;
+	default:
+		*o++ = 'u';
+		*o++ = '0';
+		*o++ = '0';
+		*o++ = hex[c >> 4];
+		*o++ = hex[c & 15];
 	}
-	obuf_put(out, s + run, n - run);
-	obuf_putc(out, '"');
+	return o;
 }
+
+void json_put_string(struct obuf *out, const char *s, size_t n)
+{
+	/* room for the worst case, every byte as \u00XX, so no check per byte */
+	if (n > (SIZE_MAX - 2) / 6 || !obuf_reserve(out, 6 * n + 2))
+		return;
+	char *o = out->p + out->len;
+	*o++ = '"';
+	for (size_t i = 0;;) {
+		size_t run = plain_run(s + i, n - i);
+		memcpy(o, s + i, run);
+		o += run;
+		i += run;
+		if (i == n)
+			break;
+		o = escape(o, (unsigned char)s[i++]);
+	}
+	*o++ = '"';
+	out->len = (size_t)(o - out->p);
+}
+
+/* "00" "01" ... "99": numbers are written two digits at a time. */
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                 "31323334353637383940414243444546474849505152535455565758596061"
+                                 "6263646566676869707172737475767778798081828384858687888990919293"
+                                 "949596979899";
 
 /* Decimal digits of v, right-aligned ending at end; returns the first. */
 static char *digits(char *end, uint64_t v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		end -= 2;
+		memcpy(end, two_digits + 2 * r, 2);
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, two_digits + 2 * v, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
 }
 
@@ -64,9 +126,11 @@ void json_put_usec(struct obuf *out, int64_t us)
 	char tmp[32];
 	char *end = tmp + sizeof(tmp);
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	uint64_t frac = mag % 1000000u;
-	for (int i = 0; i < 6; i++, frac /= 10)
-		*--end = (char)('0' + frac % 10);
+	unsigned frac = (unsigned)(mag % 1000000u);
+	for (int i = 0; i < 3; i++, frac /= 100) {
+		end -= 2;
+		memcpy(end, two_digits + 2 * (frac % 100), 2);
+	}
 	*--end = '.';
 	char *p = digits(end, mag / 1000000u);
 	if (us < 0)
@@ -130,11 +194,16 @@ static void j_key(void *ctx, const char *k)
 	size_t n = strlen(k);
 	if (!obuf_reserve(e->out, n + 6))
 		return;
-	if (e->count[e->depth]++ > 0)
-		obuf_put(e->out, ", ", 2);
-	obuf_putc(e->out, '"');
-	obuf_put(e->out, k, n);
-	obuf_put(e->out, "\": ", 3);
+	char *o = e->out->p + e->out->len;
+	if (e->count[e->depth]++ > 0) {
+		*o++ = ',';
+		*o++ = ' ';
+	}
+	*o++ = '"';
+	memcpy(o, k, n);
+	o += n;
+	memcpy(o, "\": ", 3);
+	e->out->len = (size_t)(o + 3 - e->out->p);
 	e->after_key = true;
 }
 

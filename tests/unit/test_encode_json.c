@@ -378,6 +378,40 @@ START_TEST(long_string)
 }
 END_TEST
 
+/*
+ * Every byte value at every offset of strings of 1 to 40 bytes: strings
+ * are scanned eight bytes at a time, so an escape must be found wherever it
+ * falls in a word, and the plain bytes around it kept.
+ */
+START_TEST(escape_at_every_offset)
+{
+	static const struct {
+		unsigned char c;
+		const char *esc;
+	} v[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {0x00, "\\u0000"},
+	         {0x1f, "\\u001f"}, {0x7f, "\\u007f"}, {0x80, "\\u0080"}, {0xff, "\\u00ff"},
+	         {0x20, " "}, {0x7e, "~"}, {'!', "!"}, {'#', "#"}, {'[', "["}, {']', "]"}};
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		for (size_t n = 1; n <= 40; n++) {
+			for (size_t at = 0; at < n; at++) {
+				char in[40], want[64];
+				memset(in, 'x', n);
+				in[at] = (char)v[k].c;
+				size_t el = strlen(v[k].esc);
+				want[0] = '"';
+				memset(want + 1, 'x', at);
+				memcpy(want + 1 + at, v[k].esc, el);
+				memset(want + 1 + at + el, 'x', n - at - 1);
+				memcpy(want + n + el, "\"", 2);
+				char *t = string_literal(in, n);
+				ck_assert_str_eq(t, want);
+				free(t);
+			}
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("encode_json");
@@ -393,6 +427,7 @@ int main(void)
 	tcase_add_test(tc, top_level_array_and_keys);
 	tcase_add_test(tc, encoder_reuse);
 	tcase_add_test(tc, long_string);
+	tcase_add_test(tc, escape_at_every_offset);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
