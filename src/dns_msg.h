@@ -52,6 +52,7 @@ struct dns_rr {
 	bool mdns_bit;        /* mDNS: class top bit (QU in questions, cache-flush in RRs) */
 	const char *name;     /* presentation form, in the message arena */
 	const char *data;     /* presentation form; NULL for questions */
+	size_t name_len, data_len; /* their strlen(), known when they are made */
 };
 
 struct dns_msg {

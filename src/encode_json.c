@@ -22,30 +22,17 @@ static bool is_plain(unsigned char c)
 #define HIGHS 0x8080808080808080u
 
 /*
- * Length of the run of plain bytes at the start of s (n bytes).  Strings
- * are read eight bytes at a time: for each byte, the high bit of the mask
- * is set when the byte is below 0x20, is ", \ or 0x7f, or is 0x80 or
- * above (the usual "has a zero byte" tests; the lowest flagged byte is
- * always a true one, which is all that is asked of it here).
+ * For eight bytes read as a little-endian word: the high bit of a byte of
+ * the result is set when that byte must be escaped (below 0x20, ", \,
+ * 0x7f, or 0x80 and above).  These are the usual "has a zero byte" tests:
+ * bytes above a flagged one may be flagged wrongly, but the lowest flagged
+ * byte is always a true one, which is all that is asked of the mask.
  */
-static size_t plain_run(const char *s, size_t n)
+static inline uint64_t special_bytes(uint64_t w)
 {
-	size_t i = 0;
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\'), d = w ^ (ONES * 0x7f);
-		uint64_t m = ((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) |
-		             ((d - ONES) & ~d) | w;
-		m &= HIGHS;
-		if (m)
-			return i + (size_t)__builtin_ctzll(m) / 8;
-	}
-#endif
-	while (i < n && is_plain((unsigned char)s[i]))
-		i++;
-	return i;
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\'), d = w ^ (ONES * 0x7f);
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	        ((d - ONES) & ~d) | w) & HIGHS;
 }
 
 /* Write the escape of byte c at o; returns the end. */
@@ -71,19 +58,39 @@ static char *escape(char *o, unsigned char c)
 
 void json_put_string(struct obuf *out, const char *s, size_t n)
 {
-	/* room for the worst case, every byte as \u00XX, so no check per byte */
+	/*
+	 * Room for the worst case, every byte as \u00XX, so nothing is checked
+	 * per byte.  Eight input bytes are stored at once, escaped or not, and
+	 * the output advances over the plain ones: the store never passes
+	 * 1 + 6 * (i + 8) <= 6 * n + 2 bytes.
+	 */
 	if (n > (SIZE_MAX - 2) / 6 || !obuf_reserve(out, 6 * n + 2))
 		return;
 	char *o = out->p + out->len;
 	*o++ = '"';
-	for (size_t i = 0;;) {
-		size_t run = plain_run(s + i, n - i);
-		memcpy(o, s + i, run);
-		o += run;
-		i += run;
-		if (i == n)
-			break;
-		o = escape(o, (unsigned char)s[i++]);
+	size_t i = 0;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		memcpy(o, &w, 8);
+		uint64_t m = special_bytes(w);
+		if (!m) {
+			o += 8;
+			i += 8;
+			continue;
+		}
+		size_t k = (size_t)__builtin_ctzll(m) / 8;
+		o = escape(o + k, (unsigned char)s[i + k]);
+		i += k + 1;
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_plain(c))
+			*o++ = (char)c;
+		else
+			o = escape(o, c);
 	}
 	*o++ = '"';
 	out->len = (size_t)(o - out->p);

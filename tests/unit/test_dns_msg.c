@@ -76,6 +76,11 @@ START_TEST(full_message)
 	ck_assert_uint_eq(msg.nrr, 4);
 
 	const struct dns_rr *rr = msg.rr;
+	/* the lengths the encoders use instead of strlen() */
+	for (size_t i = 0; i < msg.nrr; i++) {
+		ck_assert_uint_eq(rr[i].name_len, strlen(rr[i].name));
+		ck_assert_uint_eq(rr[i].data_len, rr[i].data ? strlen(rr[i].data) : 0);
+	}
 	ck_assert_int_eq(rr[0].section, DNS_SEC_QUESTION);
 	ck_assert_str_eq(rr[0].name, "www.example.");
 	ck_assert_uint_eq(rr[0].type, DNS_T_A);
