@@ -148,18 +148,48 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 	return bad_rdata ? DNS_MSG_BAD_RDATA : DNS_MSG_OK;
 }
 
+/* Clear m and read the header; false if the message is shorter than one. */
+static bool read_header(struct wire_rd *r, const uint8_t *buf, size_t len, struct dns_msg *m)
+{
+	memset(m, 0, offsetof(struct dns_msg, qname));
+	m->qname_len = 0;
+	wire_rd_init(r, buf, len);
+	m->id = wire_u16(r);
+	m->flags = wire_u16(r);
+	for (int i = 0; i < 4; i++)
+		m->count[i] = wire_u16(r);
+	return wire_rd_ok(r);
+}
+
+enum dns_msg_status dns_msg_parse_question(const uint8_t *buf, size_t len, struct dns_msg *m)
+{
+	struct wire_rd r;
+	if (!read_header(&r, buf, len, m))
+		return m->status = DNS_MSG_SHORT_HEADER;
+	/* as dns_msg_parse: no room for a question, or none counted */
+	if (m->count[DNS_SEC_QUESTION] == 0 || (len - DNS_HEADER_LEN) / MIN_QUESTION == 0)
+		return DNS_MSG_OK;
+	uint8_t wire[DNS_NAME_MAXWIRE];
+	size_t wlen, pos = r.pos;
+	if (dns_name_unpack(buf, len, &pos, wire, &wlen) != DNS_NAME_OK)
+		return DNS_MSG_OK;
+	r.pos = pos;
+	uint16_t type = wire_u16(&r), rclass = wire_u16(&r);
+	if (!wire_rd_ok(&r))
+		return DNS_MSG_OK;
+	m->has_question = true;
+	memcpy(m->qname, wire, wlen);
+	m->qname_len = wlen;
+	m->qtype = type;
+	m->qclass = rclass;
+	return DNS_MSG_OK;
+}
+
 enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size_t len,
                                   struct dns_msg *m)
 {
 	struct wire_rd r;
-	memset(m, 0, offsetof(struct dns_msg, qname));
-	m->qname_len = 0;
-	wire_rd_init(&r, buf, len);
-	m->id = wire_u16(&r);
-	m->flags = wire_u16(&r);
-	for (int i = 0; i < 4; i++)
-		m->count[i] = wire_u16(&r);
-	if (!wire_rd_ok(&r))
+	if (!read_header(&r, buf, len, m))
 		return m->status = DNS_MSG_SHORT_HEADER;
 
 	/* Bound the array by what the message could possibly hold. */

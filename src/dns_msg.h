@@ -113,6 +113,15 @@ void dns_parser_free(struct dns_parser *p);
 enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size_t len,
                                   struct dns_msg *m);
 
+/*
+ * Read only the header and the first question of a message into m: what
+ * pairing needs (id, flags, counts, has_question, qname, qtype, qclass),
+ * exactly as dns_msg_parse() would set them; m has no records and no EDNS.
+ * Allocates nothing.  Returns DNS_MSG_SHORT_HEADER, else DNS_MSG_OK (the
+ * rest is unread: only dns_msg_parse() can tell whether it is malformed).
+ */
+enum dns_msg_status dns_msg_parse_question(const uint8_t *buf, size_t len, struct dns_msg *m);
+
 /* Whether a status from dns_msg_parse() left a message worth logging. */
 static inline bool dns_msg_usable(enum dns_msg_status s)
 {
