@@ -195,10 +195,8 @@ static void j_array_end(void *ctx)
 }
 
 /* Keys are plain identifiers (emit.h): written without escaping. */
-static void j_key(void *ctx, const char *k)
+static void put_key(struct json_enc *e, const char *k, size_t n)
 {
-	struct json_enc *e = ctx;
-	size_t n = strlen(k);
 	if (!obuf_reserve(e->out, n + 6))
 		return;
 	char *o = e->out->p + e->out->len;
@@ -211,6 +209,44 @@ static void j_key(void *ctx, const char *k)
 	o += n;
 	memcpy(o, "\": ", 3);
 	e->out->len = (size_t)(o + 3 - e->out->p);
+}
+
+/* The cache slot of key k (by its address), filled if it held another key. */
+static const char *cached_key(struct json_key_cache *c, const char *k, size_t *len)
+{
+	size_t i = (size_t)(((uintptr_t)k * 0x9E3779B97F4A7C15u) >> 32) % JSON_KEY_SLOTS;
+	if (c->slot[i].key != k) {
+		size_t n = strlen(k);
+		if (n + 4 > JSON_KEY_TEXT)
+			return NULL;
+		c->slot[i].key = k;
+		c->slot[i].len = (uint8_t)(n + 4);
+		char *t = c->slot[i].text;
+		t[0] = '"';
+		memcpy(t + 1, k, n);
+		memcpy(t + 1 + n, "\": ", 3);
+	}
+	*len = c->slot[i].len;
+	return c->slot[i].text;
+}
+
+static void j_key(void *ctx, const char *k)
+{
+	struct json_enc *e = ctx;
+	size_t len;
+	const char *text = e->keys ? cached_key(e->keys, k, &len) : NULL;
+	if (!text) {
+		put_key(e, k, strlen(k));
+	} else if (obuf_reserve(e->out, 2 + JSON_KEY_TEXT)) {
+		/* the whole slot is copied (a fixed size: no call), len of it kept */
+		char *o = e->out->p + e->out->len;
+		if (e->count[e->depth]++ > 0) {
+			*o++ = ',';
+			*o++ = ' ';
+		}
+		memcpy(o, text, JSON_KEY_TEXT);
+		e->out->len = (size_t)(o + len - e->out->p);
+	}
 	e->after_key = true;
 }
 
@@ -256,7 +292,14 @@ static const struct emit_ops json_ops = {
 
 struct emitter json_enc_init(struct json_enc *enc, struct obuf *out)
 {
+	return json_enc_init_cached(enc, out, NULL);
+}
+
+struct emitter json_enc_init_cached(struct json_enc *enc, struct obuf *out,
+                                    struct json_key_cache *cache)
+{
 	enc->out = out;
+	enc->keys = cache;
 	enc->depth = 0;
 	enc->after_key = false;
 	enc->count[0] = 0;

@@ -24,6 +24,7 @@ struct stream_sink {
 	char *iobuf;
 	const struct sink_tags *tags;
 	struct obuf out;
+	struct json_key_cache keys; /* text */
 	int64_t cached_sec; /* text: second whose time string is cached */
 	char cached_time[32];
 };
@@ -70,7 +71,7 @@ static struct emitter begin(struct stream_sink *s, const char *tag, int64_t us,
 		obuf_putc(&s->out, '\t');
 		obuf_puts(&s->out, tag);
 		obuf_putc(&s->out, '\t');
-		return json_enc_init(je, &s->out);
+		return json_enc_init_cached(je, &s->out, &s->keys);
 	}
 	struct emitter e = msgpack_enc_init(me, &s->out);
 	size_t n = strlen(tag);

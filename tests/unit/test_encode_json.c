@@ -412,6 +412,64 @@ START_TEST(escape_at_every_offset)
 }
 END_TEST
 
+/* Keys of every length around the cache's text size, nested. */
+static const char *const cache_keys[] = {
+	"a", "query", "reply", "client_addr", "exactly_twenty_eight_chars_k",
+	"twenty_nine_characters_key_xy", "a_much_longer_key_than_any_cache_slot_holds",
+};
+
+static void build_keys(const struct emitter *e)
+{
+	size_t n = sizeof(cache_keys) / sizeof(cache_keys[0]);
+	e->ops->map_begin(e->ctx, n + 1);
+	for (size_t i = 0; i < n; i++)
+		key_str(e, cache_keys[i], cache_keys[n - 1 - i]);
+	e->ops->key(e->ctx, "nested");
+	e->ops->map_begin(e->ctx, n);
+	for (size_t i = 0; i < n; i++) {
+		e->ops->key(e->ctx, cache_keys[i]);
+		e->ops->uint(e->ctx, i);
+	}
+	e->ops->map_end(e->ctx);
+	e->ops->map_end(e->ctx);
+}
+
+/*
+ * The key cache changes nothing in the output: the same documents with a
+ * cache (used again and again, as a sink does) and without one.
+ */
+START_TEST(key_cache_same_output)
+{
+	char *want = emit_doc(build_keys);
+	struct json_key_cache *cache = calloc(1, sizeof(*cache));
+	ck_assert_ptr_nonnull(cache);
+	for (int round = 0; round < 3; round++) {
+		struct obuf b;
+		obuf_init(&b);
+		struct json_enc enc;
+		struct emitter e = json_enc_init_cached(&enc, &b, cache);
+		build_keys(&e);
+		char *t = text(&b);
+		ck_assert_str_eq(t, want);
+		free(t);
+		/* another document between uses of the cache */
+		obuf_reset(&b);
+		e = json_enc_init_cached(&enc, &b, cache);
+		build_flat(&e);
+		t = text(&b);
+		ck_assert_str_eq(t, "{\"a\": \"x\", \"b\": 53, \"c\": true, \"d\": 1444531212.628222}");
+		free(t);
+		obuf_free(&b);
+	}
+	cJSON *j = cJSON_Parse(want);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(cJSON_GetArraySize(j), 8);
+	cJSON_Delete(j);
+	free(want);
+	free(cache);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("encode_json");
@@ -428,6 +486,7 @@ int main(void)
 	tcase_add_test(tc, encoder_reuse);
 	tcase_add_test(tc, long_string);
 	tcase_add_test(tc, escape_at_every_offset);
+	tcase_add_test(tc, key_cache_same_output);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
