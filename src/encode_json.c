@@ -18,6 +18,12 @@ static bool is_plain(unsigned char c)
 	return (json_plain[c >> 6] >> (c & 63)) & 1;
 }
 
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 #define ONES 0x0101010101010101u
 #define HIGHS 0x8080808080808080u
 
@@ -211,42 +217,52 @@ static void put_key(struct json_enc *e, const char *k, size_t n)
 	e->out->len = (size_t)(o + 3 - e->out->p);
 }
 
-/* The cache slot of key k (by its address), filled if it held another key. */
-static const char *cached_key(struct json_key_cache *c, const char *k, size_t *len)
+/* The cache slot for key k: a hash of its address. */
+static unsigned slot_of(const char *k)
 {
-	size_t i = (size_t)(((uintptr_t)k * 0x9E3779B97F4A7C15u) >> 32) % JSON_KEY_SLOTS;
-	if (c->slot[i].key != k) {
-		size_t n = strlen(k);
-		if (n + 4 > JSON_KEY_TEXT)
-			return NULL;
-		c->slot[i].key = k;
-		c->slot[i].len = (uint8_t)(n + 4);
-		char *t = c->slot[i].text;
-		t[0] = '"';
-		memcpy(t + 1, k, n);
-		memcpy(t + 1 + n, "\": ", 3);
+	return (unsigned)(((uintptr_t)k * 0x9E3779B97F4A7C15u) >> 40) % JSON_KEY_SLOTS;
+}
+
+/* Write the key's cached text; returns false if not cached. */
+static bool put_cached_key(struct json_enc *e, const char *k)
+{
+	const struct json_key_cache *c = e->keys;
+	unsigned i = slot_of(k);
+	if (!c || c->slot[i].key != k || !obuf_reserve(e->out, 2 + JSON_KEY_TEXT))
+		return false;
+	char *o = e->out->p + e->out->len;
+	if (e->count[e->depth]++ > 0) {
+		*o++ = ',';
+		*o++ = ' ';
 	}
-	*len = c->slot[i].len;
-	return c->slot[i].text;
+	/* the whole slot is copied (a fixed size: no call), len of it kept */
+	memcpy(o, c->slot[i].text, JSON_KEY_TEXT);
+	e->out->len = (size_t)(o + c->slot[i].len - e->out->p);
+	return true;
+}
+
+/* A key not in the cache: written, and cached if it fits a slot (kept out of
+ * line, so the common case above stays a leaf). */
+NOINLINE static void put_new_key(struct json_enc *e, const char *k)
+{
+	size_t n = strlen(k);
+	put_key(e, k, n);
+	if (!e->keys || n + 4 > JSON_KEY_TEXT)
+		return;
+	unsigned i = slot_of(k);
+	e->keys->slot[i].key = k;
+	e->keys->slot[i].len = (uint8_t)(n + 4);
+	char *t = e->keys->slot[i].text;
+	t[0] = '"';
+	memcpy(t + 1, k, n);
+	memcpy(t + 1 + n, "\": ", 3);
 }
 
 static void j_key(void *ctx, const char *k)
 {
 	struct json_enc *e = ctx;
-	size_t len;
-	const char *text = e->keys ? cached_key(e->keys, k, &len) : NULL;
-	if (!text) {
-		put_key(e, k, strlen(k));
-	} else if (obuf_reserve(e->out, 2 + JSON_KEY_TEXT)) {
-		/* the whole slot is copied (a fixed size: no call), len of it kept */
-		char *o = e->out->p + e->out->len;
-		if (e->count[e->depth]++ > 0) {
-			*o++ = ',';
-			*o++ = ' ';
-		}
-		memcpy(o, text, JSON_KEY_TEXT);
-		e->out->len = (size_t)(o + len - e->out->p);
-	}
+	if (!put_cached_key(e, k))
+		put_new_key(e, k);
 	e->after_key = true;
 }
 
