@@ -8,15 +8,12 @@
 #include <string.h>
 
 /*
- * Bytes a JSON string can hold as they are, one bit each: printable ASCII
- * (0x20-0x7e) but " (0x22) and \ (0x5c).
+ * Bytes a JSON string can hold as they are: printable ASCII (0x20-0x7e)
+ * but " (0x22) and \ (0x5c).
  */
-static const uint64_t json_plain[4] = {0xFFFFFFFB00000000u, 0x7FFFFFFFEFFFFFFFu, 0, 0};
-
-static bool is_plain(unsigned char c)
-{
-	return (json_plain[c >> 6] >> (c & 63)) & 1;
-}
+static const uint8_t plain_byte[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
 
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
@@ -93,7 +90,7 @@ void json_put_string(struct obuf *out, const char *s, size_t n)
 #endif
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (is_plain(c))
+		if (plain_byte[c])
 			*o++ = (char)c;
 		else
 			o = escape(o, c);
