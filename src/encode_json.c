@@ -214,18 +214,25 @@ static void put_key(struct json_enc *e, const char *k, size_t n)
 	e->out->len = (size_t)(o + 3 - e->out->p);
 }
 
-/* The cache slot for key k: a hash of its address. */
-static unsigned slot_of(const char *k)
+/*
+ * The two cache slots where key k may be: a pair chosen by a hash of its
+ * address (two, so that keys whose hashes meet do not take turns).
+ */
+static unsigned pair_of(const char *k)
 {
-	return (unsigned)(((uintptr_t)k * 0x9E3779B97F4A7C15u) >> 40) % JSON_KEY_SLOTS;
+	return (unsigned)(((uintptr_t)k * 0x9E3779B97F4A7C15u) >> 40) % JSON_KEY_SLOTS & ~1u;
 }
 
 /* Write the key's cached text; returns false if not cached. */
 static bool put_cached_key(struct json_enc *e, const char *k)
 {
 	const struct json_key_cache *c = e->keys;
-	unsigned i = slot_of(k);
-	if (!c || c->slot[i].key != k || !obuf_reserve(e->out, 2 + JSON_KEY_TEXT))
+	if (!c)
+		return false;
+	unsigned i = pair_of(k);
+	if (c->slot[i].key != k && c->slot[++i].key != k)
+		return false;
+	if (!obuf_reserve(e->out, 2 + JSON_KEY_TEXT))
 		return false;
 	char *o = e->out->p + e->out->len;
 	if (e->count[e->depth]++ > 0) {
@@ -246,7 +253,10 @@ NOINLINE static void put_new_key(struct json_enc *e, const char *k)
 	put_key(e, k, n);
 	if (!e->keys || n + 4 > JSON_KEY_TEXT)
 		return;
-	unsigned i = slot_of(k);
+	/* the first slot of the pair if free, else the second (replaced) */
+	unsigned i = pair_of(k);
+	if (e->keys->slot[i].key)
+		i++;
 	e->keys->slot[i].key = k;
 	e->keys->slot[i].len = (uint8_t)(n + 4);
 	char *t = e->keys->slot[i].text;
