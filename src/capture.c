@@ -76,11 +76,13 @@ struct capture *capture_open_file(const char *path, char *err, size_t errlen)
 			return NULL;
 		}
 		iobuf = malloc(FILE_BUFSIZE);
-		if (iobuf)
-			setvbuf(fp, iobuf, _IOFBF, FILE_BUFSIZE);
+		if (iobuf && setvbuf(fp, iobuf, _IOFBF, FILE_BUFSIZE) != 0) {
+			free(iobuf); /* stdio keeps its own */
+			iobuf = NULL;
+		}
 		p = open_stream(fp, &nano, perr);
 		if (!p)
-			fclose(fp);
+			(void)fclose(fp); /* read only: nothing to lose */
 	}
 	if (!p) {
 		free(iobuf);

@@ -204,7 +204,7 @@ enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size
 	size_t wlen = 0;
 	for (int sec = DNS_SEC_QUESTION; sec <= DNS_SEC_ADDITIONAL; sec++) {
 		for (unsigned i = 0; i < m->count[sec]; i++) {
-			if (m->nrr == cap) {
+			if (m->nrr >= cap) {
 				flag(m, sec == DNS_SEC_QUESTION && m->nrr == 0 ? DNS_MSG_BAD_QUESTION
 				                                               : DNS_MSG_TRUNCATED_RR);
 				goto done;

@@ -87,23 +87,10 @@ static char *put_label(char *o, const uint8_t *p, size_t n)
 	return o;
 }
 
-void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen)
+/* Write the text of the labels of wire at o (room for 4 * wlen); returns its length. */
+static size_t render_labels(char *o, const uint8_t *wire, size_t wlen)
 {
-	if (wlen == 0 || wire[0] == 0) {
-		tbuf_putc(b, '.');
-		return;
-	}
-	/*
-	 * Each octet takes at most 4 characters (a length octet becomes the
-	 * '.'), so the text fits in 4 * wlen; it is written straight into b,
-	 * or into a local buffer first when b may be too short.
-	 */
-	char local[DNS_NAME_MAXTEXT];
-	bool direct = !b->overflow && b->cap - 1 - b->len >= 4 * wlen;
-	if (!direct && wlen > DNS_NAME_MAXWIRE)
-		wlen = DNS_NAME_MAXWIRE; /* defensive: never more than a name */
-	char *start = direct ? b->p + b->len : local;
-	char *o = start;
+	char *start = o;
 	size_t i = 0;
 	while (i < wlen && wire[i] != 0) {
 		size_t n = wire[i++];
@@ -113,10 +100,27 @@ void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen)
 		*o++ = '.';
 		i += n;
 	}
-	if (direct)
-		b->len += (size_t)(o - start);
-	else
-		tbuf_put(b, local, (size_t)(o - start));
+	return (size_t)(o - start);
+}
+
+void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen)
+{
+	if (wlen == 0 || wire[0] == 0) {
+		tbuf_putc(b, '.');
+		return;
+	}
+	/*
+	 * Each octet takes at most 4 characters (a length octet becomes the
+	 * '.'), so the text fits in 4 * wlen: it is written straight into b,
+	 * or into a local buffer first when b may be too short.
+	 */
+	if (!b->overflow && b->cap - 1 - b->len >= 4 * wlen) {
+		b->len += render_labels(b->p + b->len, wire, wlen);
+		return;
+	}
+	char local[DNS_NAME_MAXTEXT];
+	size_t n = render_labels(local, wire, wlen < DNS_NAME_MAXWIRE ? wlen : DNS_NAME_MAXWIRE);
+	tbuf_put(b, local, n);
 }
 
 static uint8_t lower(uint8_t c)

@@ -197,6 +197,17 @@ static void j_array_end(void *ctx)
 	close_level(ctx, ']');
 }
 
+/* Copy the n bytes of key k and the "\": " after it to o; returns the end. */
+static char *copy_key(char *o, const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*o++ = k[i];
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = ' ';
+	return o;
+}
+
 /* Keys are plain identifiers (emit.h): written without escaping. */
 static void put_key(struct json_enc *e, const char *k, size_t n)
 {
@@ -208,10 +219,8 @@ static void put_key(struct json_enc *e, const char *k, size_t n)
 		*o++ = ' ';
 	}
 	*o++ = '"';
-	memcpy(o, k, n);
-	o += n;
-	memcpy(o, "\": ", 3);
-	e->out->len = (size_t)(o + 3 - e->out->p);
+	o = copy_key(o, k, n);
+	e->out->len = (size_t)(o - e->out->p);
 }
 
 /*
@@ -261,8 +270,7 @@ NOINLINE static void put_new_key(struct json_enc *e, const char *k)
 	e->keys->slot[i].len = (uint8_t)(n + 4);
 	char *t = e->keys->slot[i].text;
 	t[0] = '"';
-	memcpy(t + 1, k, n);
-	memcpy(t + 1 + n, "\": ", 3);
+	copy_key(t + 1, k, n);
 }
 
 static void j_key(void *ctx, const char *k)
