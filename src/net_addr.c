@@ -3,25 +3,42 @@
 
 #include "net_addr.h"
 
-/* Append the decimal form of v (0-255); returns the end. */
-static char *put_byte(char *o, unsigned v)
-{
-	if (v >= 100)
-		*o++ = (char)('0' + v / 100);
-	if (v >= 10)
-		*o++ = (char)('0' + v / 10 % 10);
-	*o++ = (char)('0' + v % 10);
-	return o;
-}
+/*
+ * The decimal text of each byte value, padded to 4 bytes with its length
+ * in the last one: a byte is written with one 4-byte copy.
+ */
+static const char byte_text[256][4] = {
+#define D1(v) {(char)('0' + (v)), 0, 0, 1}
+#define D2(v) {(char)('0' + (v) / 10), (char)('0' + (v) % 10), 0, 2}
+#define D3(v) {(char)('0' + (v) / 100), (char)('0' + (v) / 10 % 10), (char)('0' + (v) % 10), 3}
+#define ROW1(t) D1(t + 0), D1(t + 1), D1(t + 2), D1(t + 3), D1(t + 4), D1(t + 5), D1(t + 6), \
+	D1(t + 7), D1(t + 8), D1(t + 9)
+#define ROW2(t) D2(t + 0), D2(t + 1), D2(t + 2), D2(t + 3), D2(t + 4), D2(t + 5), D2(t + 6), \
+	D2(t + 7), D2(t + 8), D2(t + 9)
+#define ROW3(t) D3(t + 0), D3(t + 1), D3(t + 2), D3(t + 3), D3(t + 4), D3(t + 5), D3(t + 6), \
+	D3(t + 7), D3(t + 8), D3(t + 9)
+	ROW1(0), ROW2(10), ROW2(20), ROW2(30), ROW2(40), ROW2(50), ROW2(60), ROW2(70), ROW2(80),
+	ROW2(90), ROW3(100), ROW3(110), ROW3(120), ROW3(130), ROW3(140), ROW3(150), ROW3(160),
+	ROW3(170), ROW3(180), ROW3(190), ROW3(200), ROW3(210), ROW3(220), ROW3(230), ROW3(240),
+	D3(250), D3(251), D3(252), D3(253), D3(254), D3(255),
+#undef D1
+#undef D2
+#undef D3
+#undef ROW1
+#undef ROW2
+#undef ROW3
+};
 
+/* Append a.b.c.d (the output has room for 4 bytes per byte); returns the end. */
 static char *put_quad(char *o, const uint8_t *p)
 {
 	for (int i = 0; i < 4; i++) {
-		if (i > 0)
-			*o++ = '.';
-		o = put_byte(o, p[i]);
+		const char *t = byte_text[p[i]];
+		memcpy(o, t, 4);
+		o += t[3];
+		*o++ = '.';
 	}
-	return o;
+	return o - 1;
 }
 
 /* Append v (a 16-bit group) in lower-case hex without leading zeros. */
