@@ -11,12 +11,12 @@ static const char byte_text[256][4] = {
 #define D1(v) {(char)('0' + (v)), 0, 0, 1}
 #define D2(v) {(char)('0' + (v) / 10), (char)('0' + (v) % 10), 0, 2}
 #define D3(v) {(char)('0' + (v) / 100), (char)('0' + (v) / 10 % 10), (char)('0' + (v) % 10), 3}
-#define ROW1(t) D1(t + 0), D1(t + 1), D1(t + 2), D1(t + 3), D1(t + 4), D1(t + 5), D1(t + 6), \
-	D1(t + 7), D1(t + 8), D1(t + 9)
-#define ROW2(t) D2(t + 0), D2(t + 1), D2(t + 2), D2(t + 3), D2(t + 4), D2(t + 5), D2(t + 6), \
-	D2(t + 7), D2(t + 8), D2(t + 9)
-#define ROW3(t) D3(t + 0), D3(t + 1), D3(t + 2), D3(t + 3), D3(t + 4), D3(t + 5), D3(t + 6), \
-	D3(t + 7), D3(t + 8), D3(t + 9)
+#define ROW1(t) D1((t) + 0), D1((t) + 1), D1((t) + 2), D1((t) + 3), D1((t) + 4), D1((t) + 5), D1((t) + 6), \
+	D1((t) + 7), D1((t) + 8), D1((t) + 9)
+#define ROW2(t) D2((t) + 0), D2((t) + 1), D2((t) + 2), D2((t) + 3), D2((t) + 4), D2((t) + 5), D2((t) + 6), \
+	D2((t) + 7), D2((t) + 8), D2((t) + 9)
+#define ROW3(t) D3((t) + 0), D3((t) + 1), D3((t) + 2), D3((t) + 3), D3((t) + 4), D3((t) + 5), D3((t) + 6), \
+	D3((t) + 7), D3((t) + 8), D3((t) + 9)
 	ROW1(0), ROW2(10), ROW2(20), ROW2(30), ROW2(40), ROW2(50), ROW2(60), ROW2(70), ROW2(80),
 	ROW2(90), ROW3(100), ROW3(110), ROW3(120), ROW3(130), ROW3(140), ROW3(150), ROW3(160),
 	ROW3(170), ROW3(180), ROW3(190), ROW3(200), ROW3(210), ROW3(220), ROW3(230), ROW3(240),
