@@ -30,7 +30,7 @@ struct stream_sink {
 	const struct sink_tags *tags;
 	struct obuf out;       /* events not written yet */
 	uint64_t batched;      /* how many (already counted as written) */
-	struct json_key_cache keys; /* text */
+	struct json_key_cache keys; /* text: the JSON form of each key */
 	int64_t cached_sec; /* text: second whose time string is cached */
 	char cached_time[32];
 };
