@@ -132,6 +132,9 @@ int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	if (alen != blen)
 		return 0;
+	/* a reply almost always repeats the question byte for byte */
+	if (memcmp(a, b, alen) == 0)
+		return 1;
 	/* Length octets are < 64, so lowering them is harmless. */
 	for (size_t i = 0; i < alen; i++)
 		if (lower(a[i]) != lower(b[i]))
