@@ -3,10 +3,9 @@
 
 #include "dns_edns.h"
 
-#include <arpa/inet.h>
 #include <string.h>
-#include <sys/socket.h>
 
+#include "net_addr.h"
 #include "tbuf.h"
 #include "wire.h"
 
@@ -51,10 +50,9 @@ static bool render_ecs(struct tbuf *b, const uint8_t *p, size_t n)
 		return false;
 	uint8_t addr[16] = {0};
 	memcpy(addr, p + 4, got);
-	char text[INET6_ADDRSTRLEN];
-	if (!inet_ntop(family == 1 ? AF_INET : AF_INET6, addr, text, sizeof(text)))
-		return false;
-	tbuf_puts(b, text);
+	char text[NET_ADDR_TEXT_MAX];
+	int tlen = family == 1 ? net_addr_text4(addr, text) : net_addr_text6(addr, text);
+	tbuf_put(b, text, (size_t)tlen);
 	tbuf_putc(b, '/');
 	tbuf_u64(b, source);
 	tbuf_putc(b, '/');

@@ -44,23 +44,37 @@ static const char *copy_text(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
-static const char *render_name(struct dns_parser *p, const uint8_t *wire, size_t wlen)
+/* Names are rendered straight into the arena: their size is bounded. */
+static const char *render_name(struct dns_parser *p, const uint8_t *wire, size_t wlen,
+                               size_t *textlen)
 {
+	char *text = arena_reserve(&p->arena, DNS_NAME_MAXTEXT);
+	if (!text)
+		return NULL;
 	struct tbuf b;
-	tbuf_init(&b, p->scratch, DNS_NAME_MAXTEXT);
+	tbuf_init(&b, text, DNS_NAME_MAXTEXT);
 	dns_name_render(&b, wire, wlen);
 	long n = tbuf_finish(&b);
-	return n < 0 ? NULL : copy_text(&p->arena, p->scratch, (size_t)n);
+	if (n < 0)
+		return NULL;
+	arena_commit(&p->arena, (size_t)n + 1);
+	*textlen = (size_t)n;
+	return text;
 }
 
+/* Rdata text may be long (DNS_RDATA_TEXT_MAX): rendered aside, then copied. */
 static const char *render_rdata(struct dns_parser *p, uint16_t type, const uint8_t *msg,
-                                size_t len, size_t off, size_t rdlen, enum dns_rdata_form *form)
+                                size_t len, size_t off, size_t rdlen, enum dns_rdata_form *form,
+                                size_t *textlen)
 {
 	struct tbuf b;
 	tbuf_init(&b, p->scratch, DNS_RDATA_TEXT_MAX);
 	*form = dns_rdata_render(&b, type, msg, len, off, rdlen);
 	long n = tbuf_finish(&b);
-	return n < 0 ? NULL : copy_text(&p->arena, p->scratch, (size_t)n);
+	if (n < 0)
+		return NULL;
+	*textlen = (size_t)n;
+	return copy_text(&p->arena, p->scratch, (size_t)n);
 }
 
 static void flag(struct dns_msg *m, enum dns_msg_status s)
@@ -107,6 +121,7 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 	rr->rclass = wire_u16(r);
 	rr->ttl = 0;
 	rr->data = NULL;
+	rr->data_len = 0;
 	rr->mdns_bit = false;
 	if (sec != DNS_SEC_QUESTION) {
 		rr->ttl = wire_u32(r);
@@ -121,7 +136,7 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 		    !m->edns.present)
 			return take_opt(p, m, rr, r->base + off, rdlen, taken);
 		enum dns_rdata_form form;
-		rr->data = render_rdata(p, rr->type, r->base, r->len, off, rdlen, &form);
+		rr->data = render_rdata(p, rr->type, r->base, r->len, off, rdlen, &form, &rr->data_len);
 		if (!rr->data)
 			return DNS_MSG_NO_MEMORY;
 		/* RFC 2136 2.4, 2.5: empty rdata with class ANY or NONE is how an
@@ -132,26 +147,56 @@ static enum dns_msg_status parse_one(struct wire_rd *r, struct dns_parser *p, st
 	} else if (!wire_rd_ok(r)) {
 		return DNS_MSG_BAD_QUESTION;
 	}
-	rr->name = render_name(p, wire, *wlen);
+	rr->name = render_name(p, wire, *wlen, &rr->name_len);
 	if (!rr->name)
 		return DNS_MSG_NO_MEMORY;
 	return bad_rdata ? DNS_MSG_BAD_RDATA : DNS_MSG_OK;
+}
+
+/* Clear m and read the header; false if the message is shorter than one. */
+static bool read_header(struct wire_rd *r, const uint8_t *buf, size_t len, struct dns_msg *m)
+{
+	memset(m, 0, offsetof(struct dns_msg, qname));
+	m->qname_len = 0;
+	m->wire = buf;
+	m->wire_len = len;
+	wire_rd_init(r, buf, len);
+	m->id = wire_u16(r);
+	m->flags = wire_u16(r);
+	for (int i = 0; i < 4; i++)
+		m->count[i] = wire_u16(r);
+	return wire_rd_ok(r);
+}
+
+enum dns_msg_status dns_msg_parse_question(const uint8_t *buf, size_t len, struct dns_msg *m)
+{
+	struct wire_rd r;
+	if (!read_header(&r, buf, len, m))
+		return m->status = DNS_MSG_SHORT_HEADER;
+	/* as dns_msg_parse: no room for a question, or none counted */
+	if (m->count[DNS_SEC_QUESTION] == 0 || (len - DNS_HEADER_LEN) / MIN_QUESTION == 0)
+		return DNS_MSG_OK;
+	uint8_t wire[DNS_NAME_MAXWIRE];
+	size_t wlen, pos = r.pos;
+	if (dns_name_unpack(buf, len, &pos, wire, &wlen) != DNS_NAME_OK)
+		return DNS_MSG_OK;
+	r.pos = pos;
+	uint16_t type = wire_u16(&r), rclass = wire_u16(&r);
+	if (!wire_rd_ok(&r))
+		return DNS_MSG_OK;
+	m->has_question = true;
+	memcpy(m->qname, wire, wlen);
+	m->qname_len = wlen;
+	m->qtype = type;
+	m->qclass = rclass;
+	return DNS_MSG_OK;
 }
 
 enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size_t len,
                                   struct dns_msg *m)
 {
 	struct wire_rd r;
-	memset(m, 0, offsetof(struct dns_msg, qname));
-	m->qname_len = 0;
-	m->wire = buf;
-	m->wire_len = len;
-	wire_rd_init(&r, buf, len);
-	m->id = wire_u16(&r);
-	m->flags = wire_u16(&r);
-	for (int i = 0; i < 4; i++)
-		m->count[i] = wire_u16(&r);
-	if (!wire_rd_ok(&r))
+	if (!read_header(&r, buf, len, m))
 		return m->status = DNS_MSG_SHORT_HEADER;
 
 	/* Bound the array by what the message could possibly hold. */
@@ -166,7 +211,7 @@ enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size
 	size_t wlen = 0;
 	for (int sec = DNS_SEC_QUESTION; sec <= DNS_SEC_ADDITIONAL; sec++) {
 		for (unsigned i = 0; i < m->count[sec]; i++) {
-			if (m->nrr == cap) {
+			if (m->nrr >= cap) {
 				flag(m, sec == DNS_SEC_QUESTION && m->nrr == 0 ? DNS_MSG_BAD_QUESTION
 				                                               : DNS_MSG_TRUNCATED_RR);
 				goto done;

@@ -56,6 +56,7 @@ struct dns_rr {
 	uint32_t name_off;    /* the owner name, as it is on the wire */
 	uint32_t rdata_off;   /* the rdata (0 and rdlen 0 for questions) */
 	uint16_t rdlen;
+	size_t name_len, data_len; /* their strlen(), known when they are made */
 };
 
 struct dns_msg {
@@ -121,6 +122,15 @@ void dns_parser_free(struct dns_parser *p);
  */
 enum dns_msg_status dns_msg_parse(struct dns_parser *p, const uint8_t *buf, size_t len,
                                   struct dns_msg *m);
+
+/*
+ * Read only the header and the first question of a message into m: what
+ * pairing needs (id, flags, counts, has_question, qname, qtype, qclass),
+ * exactly as dns_msg_parse() would set them; m has no records and no EDNS.
+ * Allocates nothing.  Returns DNS_MSG_SHORT_HEADER, else DNS_MSG_OK (the
+ * rest is unread: only dns_msg_parse() can tell whether it is malformed).
+ */
+enum dns_msg_status dns_msg_parse_question(const uint8_t *buf, size_t len, struct dns_msg *m);
 
 /* Whether a status from dns_msg_parse() left a message worth logging. */
 static inline bool dns_msg_usable(enum dns_msg_status s)

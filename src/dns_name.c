@@ -3,6 +3,7 @@
 
 #include "dns_name.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 enum dns_name_status dns_name_unpack(const uint8_t *msg, size_t len, size_t *pos,
@@ -52,44 +53,74 @@ enum dns_name_status dns_name_unpack(const uint8_t *msg, size_t len, size_t *pos
 	}
 }
 
-/* Specials that zone-file syntax gives a meaning, escaped as \X. */
-static int is_special(uint8_t c)
+/*
+ * How a label octet is written: as it is, as \X (the specials that
+ * zone-file syntax gives a meaning), or as \DDD (outside 0x21-0x7e).
+ */
+enum { OCT_PLAIN, OCT_SPECIAL, OCT_DECIMAL };
+static const uint8_t octet_form[256] = {
+	[0 ... 0x20] = OCT_DECIMAL, [0x7f ... 0xff] = OCT_DECIMAL,
+	['.'] = OCT_SPECIAL, ['\\'] = OCT_SPECIAL, ['"'] = OCT_SPECIAL, [';'] = OCT_SPECIAL,
+	['('] = OCT_SPECIAL, [')'] = OCT_SPECIAL, ['@'] = OCT_SPECIAL, ['$'] = OCT_SPECIAL,
+};
+
+/* Write the presentation of the n label octets at p to o; returns the end. */
+static char *put_label(char *o, const uint8_t *p, size_t n)
 {
-	switch (c) {
-	case '.': case '\\': case '"': case ';': case '(': case ')': case '@': case '$':
-		return 1;
-	default:
-		return 0;
+	for (size_t k = 0; k < n; k++) {
+		uint8_t c = p[k];
+		switch (octet_form[c]) {
+		case OCT_PLAIN:
+			*o++ = (char)c;
+			break;
+		case OCT_SPECIAL:
+			*o++ = '\\';
+			*o++ = (char)c;
+			break;
+		default:
+			*o++ = '\\';
+			*o++ = (char)('0' + c / 100);
+			*o++ = (char)('0' + c / 10 % 10);
+			*o++ = (char)('0' + c % 10);
+		}
 	}
+	return o;
 }
 
-void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen)
+/* Write the text of the labels of wire at o (room for 4 * wlen); returns its length. */
+static size_t render_labels(char *o, const uint8_t *wire, size_t wlen)
 {
+	char *start = o;
 	size_t i = 0;
-	if (wlen == 0 || wire[0] == 0) {
-		tbuf_putc(b, '.');
-		return;
-	}
 	while (i < wlen && wire[i] != 0) {
 		size_t n = wire[i++];
 		if (n > wlen - i)
 			n = wlen - i; /* defensive: never read past wire */
-		for (size_t k = 0; k < n; k++) {
-			uint8_t c = wire[i + k];
-			if (c < 0x21 || c > 0x7E) {
-				char e[4] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
-				             (char)('0' + c % 10)};
-				tbuf_put(b, e, 4);
-			} else if (is_special(c)) {
-				char e[2] = {'\\', (char)c};
-				tbuf_put(b, e, 2);
-			} else {
-				tbuf_putc(b, (char)c);
-			}
-		}
-		tbuf_putc(b, '.');
+		o = put_label(o, wire + i, n);
+		*o++ = '.';
 		i += n;
 	}
+	return (size_t)(o - start);
+}
+
+void dns_name_render(struct tbuf *b, const uint8_t *wire, size_t wlen)
+{
+	if (wlen == 0 || wire[0] == 0) {
+		tbuf_putc(b, '.');
+		return;
+	}
+	/*
+	 * Each octet takes at most 4 characters (a length octet becomes the
+	 * '.'), so the text fits in 4 * wlen: it is written straight into b,
+	 * or into a local buffer first when b may be too short.
+	 */
+	if (!b->overflow && b->cap - 1 - b->len >= 4 * wlen) {
+		b->len += render_labels(b->p + b->len, wire, wlen);
+		return;
+	}
+	char local[DNS_NAME_MAXTEXT];
+	size_t n = render_labels(local, wire, wlen < DNS_NAME_MAXWIRE ? wlen : DNS_NAME_MAXWIRE);
+	tbuf_put(b, local, n);
 }
 
 static uint8_t lower(uint8_t c)
@@ -228,6 +259,9 @@ int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	if (alen != blen)
 		return 0;
+	/* a reply almost always repeats the question byte for byte */
+	if (memcmp(a, b, alen) == 0)
+		return 1;
 	/* Length octets are < 64, so lowering them is harmless. */
 	for (size_t i = 0; i < alen; i++)
 		if (lower(a[i]) != lower(b[i]))

@@ -6,12 +6,12 @@
 
 #include "dns_rdata.h"
 
-#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "dns_name.h"
 #include "dns_rdata_impl.h"
 #include "dns_types.h"
+#include "net_addr.h"
 #include "wire.h"
 
 size_t rd_left(const struct rd_ctx *c)
@@ -118,12 +118,9 @@ bool rd_charstrs(struct rd_ctx *c)
 
 void rd_put_addr(struct tbuf *b, int family, const uint8_t *p)
 {
-	char text[INET6_ADDRSTRLEN];
-	/* inet_ntop cannot fail for these families and this buffer size */
-	if (inet_ntop(family, p, text, sizeof(text)))
-		tbuf_puts(b, text);
-	else
-		b->overflow = true; /* never silently drop a field */
+	char text[NET_ADDR_TEXT_MAX];
+	int n = family == AF_INET ? net_addr_text4(p, text) : net_addr_text6(p, text);
+	tbuf_put(b, text, (size_t)n);
 }
 
 bool rd_ipv4(struct rd_ctx *c)

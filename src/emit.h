@@ -21,7 +21,9 @@ struct emit_ops {
 	/*
 	 * A map key: a plain identifier of dns-gazer's own ([a-z0-9_]), which
 	 * encoders may write without escaping.  Data from the wire never
-	 * becomes a key.
+	 * becomes a key.  It is a string literal (or any string that neither
+	 * moves nor changes while the program runs): encoders may remember
+	 * what they made of it by its address.
 	 */
 	void (*key)(void *ctx, const char *k);
 	void (*str)(void *ctx, const char *s, size_t n);

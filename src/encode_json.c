@@ -4,50 +4,122 @@
 #include "encode_json.h"
 
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
 
 /*
- * Bytes a JSON string can hold as they are, one bit each: printable ASCII
- * (0x20-0x7e) but " (0x22) and \ (0x5c).
+ * Bytes a JSON string can hold as they are: printable ASCII (0x20-0x7e)
+ * but " (0x22) and \ (0x5c).
  */
-static const uint64_t json_plain[4] = {0xFFFFFFFB00000000u, 0x7FFFFFFFEFFFFFFFu, 0, 0};
+static const uint8_t plain_byte[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/*
+ * For eight bytes read as a little-endian word: the high bit of a byte of
+ * the result is set when that byte must be escaped (below 0x20, ", \,
+ * 0x7f, or 0x80 and above).  These are the usual "has a zero byte" tests:
+ * bytes above a flagged one may be flagged wrongly, but the lowest flagged
+ * byte is always a true one, which is all that is asked of the mask.
+ */
+static inline uint64_t special_bytes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\'), d = w ^ (ONES * 0x7f);
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	        ((d - ONES) & ~d) | w) & HIGHS;
+}
+
+/* Write the escape of byte c at o; returns the end. */
+static char *escape(char *o, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	*o++ = '\\';
+	switch (c) {
+	case '"': *o++ = '"'; break;
+	case '\\': *o++ = '\\'; break;
+	case '\n': *o++ = 'n'; break;
+	case '\t': *o++ = 't'; break;
+	case '\r': *o++ = 'r'; break;
+	default:
+		*o++ = 'u';
+		*o++ = '0';
+		*o++ = '0';
+		*o++ = hex[c >> 4];
+		*o++ = hex[c & 15];
+	}
+	return o;
+}
 
 void json_put_string(struct obuf *out, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	if (!obuf_reserve(out, n + 2))
+	/*
+	 * Room for the worst case, every byte as \u00XX, so nothing is checked
+	 * per byte.  Eight input bytes are stored at once, escaped or not, and
+	 * the output advances over the plain ones: the store never passes
+	 * 1 + 6 * (i + 8) <= 6 * n + 2 bytes.
+	 */
+	if (n > (SIZE_MAX - 2) / 6 || !obuf_reserve(out, 6 * n + 2))
 		return;
-	obuf_putc(out, '"');
-	size_t run = 0; /* bytes copied as they are, flushed in one go */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((json_plain[c >> 6] >> (c & 63)) & 1)
+	char *o = out->p + out->len;
+	*o++ = '"';
+	size_t i = 0;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		memcpy(o, &w, 8);
+		uint64_t m = special_bytes(w);
+		if (!m) {
+			o += 8;
+			i += 8;
 			continue;
-		obuf_put(out, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"': obuf_put(out, "\\\"", 2); break;
-		case '\\': obuf_put(out, "\\\\", 2); break;
-		case '\n': obuf_put(out, "\\n", 2); break;
-		case '\t': obuf_put(out, "\\t", 2); break;
-		case '\r': obuf_put(out, "\\r", 2); break;
-		default: {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			obuf_put(out, u, 6);
 		}
-		}
+		size_t k = (size_t)__builtin_ctzll(m) / 8;
+		o = escape(o + k, (unsigned char)s[i + k]);
+		i += k + 1;
 	}
-	obuf_put(out, s + run, n - run);
-	obuf_putc(out, '"');
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (plain_byte[c])
+			*o++ = (char)c;
+		else
+			o = escape(o, c);
+	}
+	*o++ = '"';
+	out->len = (size_t)(o - out->p);
 }
+
+/* "00" "01" ... "99": numbers are written two digits at a time. */
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                 "31323334353637383940414243444546474849505152535455565758596061"
+                                 "6263646566676869707172737475767778798081828384858687888990919293"
+                                 "949596979899";
 
 /* Decimal digits of v, right-aligned ending at end; returns the first. */
 static char *digits(char *end, uint64_t v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		end -= 2;
+		memcpy(end, two_digits + 2 * r, 2);
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, two_digits + 2 * v, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
 }
 
@@ -64,9 +136,11 @@ void json_put_usec(struct obuf *out, int64_t us)
 	char tmp[32];
 	char *end = tmp + sizeof(tmp);
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	uint64_t frac = mag % 1000000u;
-	for (int i = 0; i < 6; i++, frac /= 10)
-		*--end = (char)('0' + frac % 10);
+	unsigned frac = (unsigned)(mag % 1000000u);
+	for (int i = 0; i < 3; i++, frac /= 100) {
+		end -= 2;
+		memcpy(end, two_digits + 2 * (frac % 100), 2);
+	}
 	*--end = '.';
 	char *p = digits(end, mag / 1000000u);
 	if (us < 0)
@@ -123,18 +197,87 @@ static void j_array_end(void *ctx)
 	close_level(ctx, ']');
 }
 
+/* Copy the n bytes of key k and the "\": " after it to o; returns the end. */
+static char *copy_key(char *o, const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*o++ = k[i];
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = ' ';
+	return o;
+}
+
 /* Keys are plain identifiers (emit.h): written without escaping. */
+static void put_key(struct json_enc *e, const char *k, size_t n)
+{
+	if (!obuf_reserve(e->out, n + 6))
+		return;
+	char *o = e->out->p + e->out->len;
+	if (e->count[e->depth]++ > 0) {
+		*o++ = ',';
+		*o++ = ' ';
+	}
+	*o++ = '"';
+	o = copy_key(o, k, n);
+	e->out->len = (size_t)(o - e->out->p);
+}
+
+/*
+ * The two cache slots where key k may be: a pair chosen by a hash of its
+ * address (two, so that keys whose hashes meet do not take turns).
+ */
+static unsigned pair_of(const char *k)
+{
+	return (unsigned)(((uintptr_t)k * 0x9E3779B97F4A7C15u) >> 40) % JSON_KEY_SLOTS & ~1u;
+}
+
+/* Write the key's cached text; returns false if not cached. */
+static bool put_cached_key(struct json_enc *e, const char *k)
+{
+	const struct json_key_cache *c = e->keys;
+	if (!c)
+		return false;
+	unsigned i = pair_of(k);
+	if (c->slot[i].key != k && c->slot[++i].key != k)
+		return false;
+	if (!obuf_reserve(e->out, 2 + JSON_KEY_TEXT))
+		return false;
+	char *o = e->out->p + e->out->len;
+	if (e->count[e->depth]++ > 0) {
+		*o++ = ',';
+		*o++ = ' ';
+	}
+	/* the whole slot is copied (a fixed size: no call), len of it kept */
+	memcpy(o, c->slot[i].text, JSON_KEY_TEXT);
+	e->out->len = (size_t)(o + c->slot[i].len - e->out->p);
+	return true;
+}
+
+/* A key not in the cache: written, and cached if it fits a slot (kept out of
+ * line, so the common case above stays a leaf). */
+NOINLINE static void put_new_key(struct json_enc *e, const char *k)
+{
+	size_t n = strlen(k);
+	put_key(e, k, n);
+	if (!e->keys || n + 4 > JSON_KEY_TEXT)
+		return;
+	/* the first slot of the pair if free, else the second (replaced) */
+	unsigned i = pair_of(k);
+	if (e->keys->slot[i].key)
+		i++;
+	e->keys->slot[i].key = k;
+	e->keys->slot[i].len = (uint8_t)(n + 4);
+	char *t = e->keys->slot[i].text;
+	t[0] = '"';
+	copy_key(t + 1, k, n);
+}
+
 static void j_key(void *ctx, const char *k)
 {
 	struct json_enc *e = ctx;
-	size_t n = strlen(k);
-	if (!obuf_reserve(e->out, n + 6))
-		return;
-	if (e->count[e->depth]++ > 0)
-		obuf_put(e->out, ", ", 2);
-	obuf_putc(e->out, '"');
-	obuf_put(e->out, k, n);
-	obuf_put(e->out, "\": ", 3);
+	if (!put_cached_key(e, k))
+		put_new_key(e, k);
 	e->after_key = true;
 }
 
@@ -180,7 +323,14 @@ static const struct emit_ops json_ops = {
 
 struct emitter json_enc_init(struct json_enc *enc, struct obuf *out)
 {
+	return json_enc_init_cached(enc, out, NULL);
+}
+
+struct emitter json_enc_init_cached(struct json_enc *enc, struct obuf *out,
+                                    struct json_key_cache *cache)
+{
 	enc->out = out;
+	enc->keys = cache;
 	enc->depth = 0;
 	enc->after_key = false;
 	enc->count[0] = 0;

@@ -14,8 +14,27 @@
 
 #define JSON_MAX_DEPTH 8
 
+/*
+ * Keys written before, as text ready to copy ("key": ), found by the
+ * key's address: event keys are string literals (emit.h), so the same key
+ * always comes at the same address, and the cache saves a strlen() and a
+ * variable-length copy for each of the dozens of keys of every event.
+ * Zero-initialise it (e.g. calloc) before first use; it may then be used
+ * by any number of encoders, one at a time.
+ */
+#define JSON_KEY_SLOTS 512
+#define JSON_KEY_TEXT 32
+struct json_key_cache {
+	struct {
+		const char *key;   /* NULL: empty slot */
+		uint8_t len;       /* bytes of text used */
+		char text[JSON_KEY_TEXT];
+	} slot[JSON_KEY_SLOTS];
+};
+
 struct json_enc {
 	struct obuf *out;         /* not owned */
+	struct json_key_cache *keys;     /* not owned; NULL for none */
 	int depth;
 	bool after_key;                  /* the next value follows a key */
 	unsigned count[JSON_MAX_DEPTH];  /* elements so far at each level */
@@ -23,6 +42,10 @@ struct json_enc {
 
 /* Return an emitter that appends JSON to out through enc (caller-owned). */
 struct emitter json_enc_init(struct json_enc *enc, struct obuf *out);
+
+/* The same, remembering keys in cache (caller-owned, see above). */
+struct emitter json_enc_init_cached(struct json_enc *enc, struct obuf *out,
+                                    struct json_key_cache *cache);
 
 /* Append s (n bytes) as a JSON string literal with quotes. */
 void json_put_string(struct obuf *out, const char *s, size_t n);

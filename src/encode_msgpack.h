@@ -12,7 +12,8 @@
 #include "obuf.h"
 
 struct msgpack_enc {
-	msgpack_packer pk; /* writes into the obuf given at init */
+	msgpack_packer pk; /* writes into the obuf given at init, for callers */
+	struct obuf *out;  /* not owned; where the emitter writes */
 };
 
 /* Return an emitter that appends msgpack to out through enc (caller-owned). */

@@ -16,10 +16,15 @@ const char *tx_status_str(enum tx_status s)
 	return (unsigned)s < TX__COUNT ? names[s] : "unknown";
 }
 
-static void put_str(const struct emitter *e, const char *k, const char *v)
+static void put_strn(const struct emitter *e, const char *k, const char *v, size_t n)
 {
 	e->ops->key(e->ctx, k);
-	e->ops->str(e->ctx, v, strlen(v));
+	e->ops->str(e->ctx, v, n);
+}
+
+static void put_str(const struct emitter *e, const char *k, const char *v)
+{
+	put_strn(e, k, v, strlen(v));
 }
 
 static void put_uint(const struct emitter *e, const char *k, uint64_t v)
@@ -61,8 +66,8 @@ static void record_map(const struct emitter *e, const struct dns_rr *rr, unsigne
 		put_bool(e, "cache_flush", true);
 	put_str(e, "class", dns_class_str(rr->rclass, cbuf));
 	if (!q)
-		put_str(e, "data", rr->data);
-	put_str(e, "name", rr->name);
+		put_strn(e, "data", rr->data, rr->data_len);
+	put_strn(e, "name", rr->name, rr->name_len);
 	put_str(e, "section", dns_section_str(rr->section, opcode));
 	if (!q)
 		put_uint(e, "ttl", rr->ttl);
@@ -228,14 +233,14 @@ void event_record(const struct emitter *e, const struct tx_view *tx, bool reply,
 	put_str(e, "client_addr", tx->client);
 	put_uint(e, "client_port", tx->client_port);
 	if (!q)
-		put_str(e, "data", rr->data);
+		put_strn(e, "data", rr->data, rr->data_len);
 	if (m->edns.present)
 		edns_fields(e, &m->edns, true);
 	put_flags(e, "flags", m);
 	if (m->malformed)
 		put_str(e, "malformed", dns_msg_status_str(m->status));
 	put_str(e, "msg_type", reply ? "reply" : "query");
-	put_str(e, "name", rr->name);
+	put_strn(e, "name", rr->name, rr->name_len);
 	put_opcode(e, m);
 	put_str(e, "proto", proto_str(tx->proto));
 	if (reply)

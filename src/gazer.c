@@ -203,13 +203,18 @@ static bool multicast_group(uint16_t port, int family, struct net_addr *group)
 }
 
 /*
- * Re-parse a stored query into q.  It parsed when it came in, so this only
- * fails on out-of-memory; returns false then.
+ * Parse a stored query into q, to log it.  Only its question was read when
+ * it came in (unless its records were logged then, with -R), so this is
+ * where its status is counted.  It has a header, so this only fails on
+ * out-of-memory; returns false then.
  */
 static bool parse_stored(struct gazer *g, const struct tx_entry *e, struct dns_msg *q)
 {
 	dns_parser_reset(&g->stored);
-	if (!dns_msg_usable(dns_msg_parse(&g->stored, tx_entry_msg(e), e->msg_len, q)))
+	enum dns_msg_status s = dns_msg_parse(&g->stored, tx_entry_msg(e), e->msg_len, q);
+	if (!g->cfg.records)
+		g->stats->dns[s]++;
+	if (!dns_msg_usable(s))
 		return false;
 	if (e->key.client_port == PORT_MDNS || e->key.server_port == PORT_MDNS)
 		strip_mdns_bit(q);
@@ -349,9 +354,27 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 	emit_records(g, &tx, true);
 }
 
+/* Whether a message is a query with nothing to log before its reply. */
+static bool question_is_enough(const struct gazer *g, const struct pkt *p)
+{
+	return !g->cfg.records && p->len >= DNS_HEADER_LEN && !(p->payload[2] & (DNS_FLAG_QR >> 8));
+}
+
 void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)
 {
 	struct dns_msg m;
+	/*
+	 * A query is stored until its reply comes and is parsed in full only
+	 * then (parse_stored): here its question, for pairing, is enough.
+	 */
+	if (question_is_enough(g, p)) {
+		dns_msg_parse_question(p->payload, p->len, &m);
+		if (p->sport == PORT_MDNS || p->dport == PORT_MDNS)
+			m.qclass &= 0x7FFFu;
+		g->stats->queries++;
+		handle_query(g, p, &m, ts_us);
+		return;
+	}
 	dns_parser_reset(&g->parser);
 	enum dns_msg_status s = dns_msg_parse(&g->parser, p->payload, p->len, &m);
 	g->stats->dns[s]++;

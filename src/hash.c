@@ -1,4 +1,4 @@
-/* hash.c - SipHash-2-4, written from the paper's specification. */
+/* hash.c - SipHash-2-4 and SipHash-1-3, written from the paper's specification. */
 #include "config.h"
 
 #include "hash.h"
@@ -39,10 +39,16 @@ static inline uint64_t rotl(uint64_t x, int b)
 
 static inline uint64_t load_le64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+#else
 	uint64_t v = 0;
 	for (int i = 7; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
+#endif
 }
 
 #define SIPROUND                                                                        \
@@ -53,7 +59,12 @@ static inline uint64_t load_le64(const uint8_t *p)
 		v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);               \
 	} while (0)
 
-uint64_t hash_siphash(const struct hash_key *key, const void *data, size_t n)
+/*
+ * SipHash-c-d: c rounds per 8-byte word, d rounds at the end.  Inlined
+ * into each variant below, where c and d are constants.
+ */
+static inline uint64_t siphash(const struct hash_key *key, const void *data, size_t n, int c,
+                               int d)
 {
 	const uint8_t *p = data;
 	uint64_t v0 = key->k0 ^ 0x736f6d6570736575ULL;
@@ -65,21 +76,29 @@ uint64_t hash_siphash(const struct hash_key *key, const void *data, size_t n)
 	for (size_t i = 0; i < whole; i += 8) {
 		uint64_t m = load_le64(p + i);
 		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
+		for (int r = 0; r < c; r++)
+			SIPROUND;
 		v0 ^= m;
 	}
 	uint64_t last = (uint64_t)(n & 0xFF) << 56;
 	for (size_t i = 0; i < (n & 7); i++)
 		last |= (uint64_t)p[whole + i] << (8 * i);
 	v3 ^= last;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < c; r++)
+		SIPROUND;
 	v0 ^= last;
 	v2 ^= 0xFF;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < d; r++)
+		SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t hash_siphash(const struct hash_key *key, const void *data, size_t n)
+{
+	return siphash(key, data, n, 2, 4);
+}
+
+uint64_t hash_siphash13(const struct hash_key *key, const void *data, size_t n)
+{
+	return siphash(key, data, n, 1, 3);
 }

@@ -87,7 +87,7 @@ static uint64_t key_hash(const struct ip_defrag *d, const struct dg_key *k)
 {
 	uint8_t b[KEY_BYTES];
 	key_bytes(k, b);
-	return hash_siphash(&d->hkey, b, sizeof(b));
+	return hash_siphash13(&d->hkey, b, sizeof(b));
 }
 
 static bool key_equal(const struct dg_key *a, const struct dg_key *b)

@@ -40,4 +40,14 @@ static inline bool net_addr_equal(const struct net_addr *a, const struct net_add
  */
 int net_addr_format(const struct net_addr *a, char buf[NET_ADDR_TEXT_MAX]);
 
+/*
+ * The text form of the 4 bytes (dotted quad) or 16 bytes (IPv6) at p,
+ * NUL-terminated in buf; returns the length.  Same text as inet_ntop()
+ * (zero runs of two or more groups compressed, the first of the longest;
+ * an IPv4-compatible or IPv4-mapped address ends in a dotted quad),
+ * without its cost: these run for every address of every logged event.
+ */
+int net_addr_text4(const uint8_t *p, char buf[NET_ADDR_TEXT_MAX]);
+int net_addr_text6(const uint8_t *p, char buf[NET_ADDR_TEXT_MAX]);
+
 #endif /* DNS_GAZER_NET_ADDR_H */

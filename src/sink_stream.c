@@ -14,16 +14,23 @@
 #include "encode_msgpack.h"
 #include "obuf.h"
 
-#define STREAM_BUFSIZE (256 * 1024)
+/*
+ * Events are encoded one after the other into one buffer, written out in
+ * one write when it holds this much: one copy of each byte (no stdio
+ * buffer in between), and a buffer small enough to stay in the cache.
+ */
+#define STREAM_BATCH (64 * 1024)
 
 struct stream_sink {
 	struct sink base;
 	enum stream_format fmt;
-	FILE *fp;
+	FILE *fp;              /* unbuffered: out is the buffer */
 	bool owns_fp;
-	char *iobuf;
+	bool each_line;        /* a terminal: each event written at once */
 	const struct sink_tags *tags;
-	struct obuf out;
+	struct obuf out;       /* events not written yet */
+	uint64_t batched;      /* how many (already counted as written) */
+	struct json_key_cache keys; /* text: the JSON form of each key */
 	int64_t cached_sec; /* text: second whose time string is cached */
 	char cached_time[32];
 };
@@ -43,40 +50,28 @@ static int64_t floor_sec(int64_t us)
 	return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
 }
 
-static int write_failed(struct stream_sink *s)
-{
-	if (!s->base.last_errno)
-		s->base.last_errno = errno ? errno : EIO;
-	return -1;
-}
-
 /*
- * Write the event.  A stop signal (not restarted, so it can end a read
- * from an idle pipe) may interrupt a write to a full pipe: stdio then
- * reports how much it took, and the rest is written again.
+ * Write out the buffered events.  On failure they are lost: the ones
+ * already counted as written are counted as errors instead.
  */
-static int write_out(struct stream_sink *s)
+static int write_batch(struct stream_sink *s)
 {
-	if (s->out.oom)
-		return -1;
-	size_t done = 0;
-	while (done < s->out.len) {
-		errno = 0;
-		done += fwrite(s->out.p + done, 1, s->out.len - done, s->fp);
-		if (done == s->out.len)
-			break;
-		if (errno != EINTR)
-			return write_failed(s);
-		clearerr(s->fp);
+	bool ok = !s->out.oom && fwrite(s->out.p, 1, s->out.len, s->fp) == s->out.len;
+	if (!ok) {
+		if (!s->base.last_errno)
+			s->base.last_errno = s->out.oom ? ENOMEM : errno ? errno : EIO;
+		s->base.events -= s->batched;
+		s->base.errors += s->batched;
 	}
-	return 0;
+	s->batched = 0;
+	obuf_reset(&s->out);
+	return ok ? 0 : -1;
 }
 
 /* Start an event: the text prefix or the msgpack array head. */
 static struct emitter begin(struct stream_sink *s, const char *tag, int64_t us,
                             struct json_enc *je, struct msgpack_enc *me)
 {
-	obuf_reset(&s->out);
 	int64_t sec = floor_sec(us);
 	if (s->fmt == STREAM_TEXT) {
 		if (sec != s->cached_sec) {
@@ -87,7 +82,7 @@ static struct emitter begin(struct stream_sink *s, const char *tag, int64_t us,
 		obuf_putc(&s->out, '\t');
 		obuf_puts(&s->out, tag);
 		obuf_putc(&s->out, '\t');
-		return json_enc_init(je, &s->out);
+		return json_enc_init_cached(je, &s->out, &s->keys);
 	}
 	struct emitter e = msgpack_enc_init(me, &s->out);
 	size_t n = strlen(tag);
@@ -98,11 +93,16 @@ static struct emitter begin(struct stream_sink *s, const char *tag, int64_t us,
 	return e;
 }
 
+/* End an event; it is written with the batch once that is full. */
 static int finish(struct stream_sink *s)
 {
 	if (s->fmt == STREAM_TEXT)
 		obuf_putc(&s->out, '\n');
-	return write_out(s);
+	if (s->out.len < STREAM_BATCH && !s->each_line && !s->out.oom) {
+		s->batched++;
+		return 0;
+	}
+	return write_batch(s);
 }
 
 static int stream_tx(struct sink *base, const struct tx_view *tx)
@@ -139,14 +139,14 @@ static int stream_event(struct sink *base, const struct sink_event *ev)
 static int stream_flush(struct sink *base)
 {
 	struct stream_sink *s = (struct stream_sink *)base;
-	for (;;) {
-		errno = 0;
-		if (fflush(s->fp) == 0)
-			return 0;
-		if (errno != EINTR)
-			return write_failed(s);
-		clearerr(s->fp);
+	if (s->out.len && write_batch(s) < 0)
+		return -1;
+	if (fflush(s->fp) != 0) {
+		if (!s->base.last_errno)
+			s->base.last_errno = errno;
+		return -1;
 	}
+	return 0;
 }
 
 static int stream_close(struct sink *base)
@@ -159,7 +159,6 @@ static int stream_close(struct sink *base)
 		rc = -1;
 	}
 	obuf_free(&s->out);
-	free(s->iobuf);
 	free(s);
 	return rc;
 }
@@ -189,13 +188,8 @@ struct sink *sink_stream_open(enum stream_format fmt, const char *path,
 	}
 	s->owns_fp = !use_stdout;
 	/* A terminal sees each line as it comes; files and pipes get big writes. */
-	if (use_stdout && isatty(STDOUT_FILENO)) {
-		setvbuf(s->fp, NULL, _IOLBF, 0);
-	} else {
-		s->iobuf = malloc(STREAM_BUFSIZE);
-		if (s->iobuf)
-			setvbuf(s->fp, s->iobuf, _IOFBF, STREAM_BUFSIZE);
-	}
+	s->each_line = use_stdout && isatty(STDOUT_FILENO);
+	setvbuf(s->fp, NULL, _IONBF, 0);
 	s->base.ops = &stream_ops;
 	s->base.name = use_stdout ? "stdout" : path;
 	s->fmt = fmt;

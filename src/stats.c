@@ -130,13 +130,33 @@ static void count_one(void *ctx, const char *group, const char *name, uint64_t v
 	(*(size_t *)ctx)++;
 }
 
+/*
+ * "group_name" as a key that never moves nor changes, as emit.h wants
+ * (encoders cache keys by address): each joined name is made once and
+ * kept.  The counter names are a small fixed set, well under the room.
+ */
+#define KEY_ROOM 256
+#define KEY_MAX 48
+
+static const char *joined_key(const char *group, const char *name)
+{
+	static char keys[KEY_ROOM][KEY_MAX];
+	static size_t nkeys;
+	char key[KEY_MAX];
+	snprintf(key, sizeof(key), "%s%s%s", group, *group ? "_" : "", name);
+	for (size_t i = 0; i < nkeys; i++)
+		if (strcmp(keys[i], key) == 0)
+			return keys[i];
+	if (nkeys == KEY_ROOM)
+		return "other"; /* cannot happen with the counters of stats.h */
+	memcpy(keys[nkeys], key, sizeof(key));
+	return keys[nkeys++];
+}
+
 static void emit_one(void *ctx, const char *group, const char *name, uint64_t v)
 {
 	const struct emitter *e = ctx;
-	char key[64];
-	/* "group_name": a plain identifier, as emit.h wants keys */
-	snprintf(key, sizeof(key), "%s%s%s", group, *group ? "_" : "", name);
-	e->ops->key(e->ctx, key);
+	e->ops->key(e->ctx, joined_key(group, name));
 	e->ops->uint(e->ctx, v);
 }
 

@@ -131,7 +131,7 @@ static uint64_t key_hash(const struct tcp_reasm *t, const struct flow_key *k)
 {
 	uint8_t b[KEY_BYTES];
 	key_bytes(k, b);
-	return hash_siphash(&t->hkey, b, sizeof(b));
+	return hash_siphash13(&t->hkey, b, sizeof(b));
 }
 
 static struct flow *lookup(struct tcp_reasm *t, const struct flow_key *k, uint64_t h)

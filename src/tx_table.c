@@ -8,7 +8,7 @@
 
 #include "dns_name.h"
 
-#define KEY_BYTES 40
+#define KEY_BYTES 40 /* at most: 8 bytes, then two IPv6 addresses */
 #define MIN_BUCKETS 1024
 
 struct tx_table {
@@ -22,9 +22,13 @@ struct tx_table {
 	struct hash_key hkey;
 };
 
-/* Serialise a key into bytes with no padding, for hashing and comparing. */
-static void key_bytes(const struct tx_key *k, uint8_t out[KEY_BYTES])
+/*
+ * Serialise a key into bytes with no padding, for hashing; an IPv4 key
+ * takes 16 bytes (the family byte tells them apart).  Returns the length.
+ */
+static size_t key_bytes(const struct tx_key *k, uint8_t out[KEY_BYTES])
 {
+	size_t alen = k->client.family == 4 ? 4 : 16;
 	out[0] = k->proto;
 	out[1] = k->client.family;
 	out[2] = (uint8_t)(k->id >> 8);
@@ -33,8 +37,9 @@ static void key_bytes(const struct tx_key *k, uint8_t out[KEY_BYTES])
 	out[5] = (uint8_t)k->client_port;
 	out[6] = (uint8_t)(k->server_port >> 8);
 	out[7] = (uint8_t)k->server_port;
-	memcpy(out + 8, k->client.bytes, 16);
-	memcpy(out + 24, k->server.bytes, 16);
+	memcpy(out + 8, k->client.bytes, alen);
+	memcpy(out + 8 + alen, k->server.bytes, alen);
+	return 8 + 2 * alen;
 }
 
 static bool key_equal(const struct tx_key *a, const struct tx_key *b)
@@ -47,8 +52,7 @@ static bool key_equal(const struct tx_key *a, const struct tx_key *b)
 static uint64_t key_hash(const struct tx_table *t, const struct tx_key *k)
 {
 	uint8_t b[KEY_BYTES];
-	key_bytes(k, b);
-	return hash_siphash(&t->hkey, b, sizeof(b));
+	return hash_siphash13(&t->hkey, b, key_bytes(k, b));
 }
 
 struct tx_table *tx_table_new(size_t max_pending, const struct hash_key *key)

@@ -76,6 +76,11 @@ START_TEST(full_message)
 	ck_assert_uint_eq(msg.nrr, 4);
 
 	const struct dns_rr *rr = msg.rr;
+	/* the lengths the encoders use instead of strlen() */
+	for (size_t i = 0; i < msg.nrr; i++) {
+		ck_assert_uint_eq(rr[i].name_len, strlen(rr[i].name));
+		ck_assert_uint_eq(rr[i].data_len, rr[i].data ? strlen(rr[i].data) : 0);
+	}
 	ck_assert_int_eq(rr[0].section, DNS_SEC_QUESTION);
 	ck_assert_str_eq(rr[0].name, "www.example.");
 	ck_assert_uint_eq(rr[0].type, DNS_T_A);
@@ -549,6 +554,58 @@ START_TEST(update_empty_rdata_is_not_malformed)
 }
 END_TEST
 
+/* The fields dns_msg_parse_question() promises, as dns_msg_parse() sets them. */
+static void assert_same_question(const uint8_t *b, size_t n)
+{
+	struct dns_msg full, q;
+	dns_parser_reset(&parser);
+	enum dns_msg_status fs = dns_msg_parse(&parser, b, n, &full);
+	enum dns_msg_status qs = dns_msg_parse_question(b, n, &q);
+	ck_assert_int_eq(qs == DNS_MSG_SHORT_HEADER, fs == DNS_MSG_SHORT_HEADER);
+	if (qs == DNS_MSG_SHORT_HEADER)
+		return;
+	ck_assert_int_eq(qs, DNS_MSG_OK);
+	ck_assert_uint_eq(q.id, full.id);
+	ck_assert_uint_eq(q.flags, full.flags);
+	for (int i = 0; i < 4; i++)
+		ck_assert_uint_eq(q.count[i], full.count[i]);
+	ck_assert_int_eq(q.has_question, full.has_question);
+	ck_assert_uint_eq(q.qname_len, full.qname_len);
+	ck_assert_int_eq(memcmp(q.qname, full.qname, q.qname_len), 0);
+	if (q.has_question) { /* else neither sets them */
+		ck_assert_uint_eq(q.qtype, full.qtype);
+		ck_assert_uint_eq(q.qclass, full.qclass);
+	}
+	ck_assert_uint_eq(q.nrr, 0);
+	ck_assert(!q.edns.present);
+}
+
+/*
+ * Reading only the question (for queries waiting for their replies) agrees
+ * with the full parse on every prefix of a message, and with each byte of
+ * the header and question replaced by values that break it.
+ */
+START_TEST(question_only_agrees_with_full_parse)
+{
+	struct wb m;
+	build_full(&m);
+	for (size_t n = 0; n <= m.n; n++) {
+		uint8_t *copy = wb_dup_exact(m.b, n ? n : 1);
+		assert_same_question(copy, n);
+		free(copy);
+	}
+	static const uint8_t vals[] = {0x00, 0x01, 0x3F, 0x40, 0x80, 0xC0, 0xC5, 0xFF};
+	for (size_t at = 0; at < 34 && at < m.n; at++) {
+		for (size_t v = 0; v < sizeof(vals); v++) {
+			uint8_t *copy = wb_dup_exact(m.b, m.n);
+			copy[at] = vals[v];
+			assert_same_question(copy, m.n);
+			free(copy);
+		}
+	}
+}
+END_TEST
+
 START_TEST(status_and_section_names)
 {
 	ck_assert_str_eq(dns_section_str(DNS_SEC_QUESTION, 0), "question");
@@ -601,6 +658,7 @@ int main(void)
 	tcase_add_test(tc, parser_lifetime);
 	tcase_add_test(tc, long_txt);
 	tcase_add_test(tc, update_empty_rdata_is_not_malformed);
+	tcase_add_test(tc, question_only_agrees_with_full_parse);
 	tcase_add_test(tc, status_and_section_names);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

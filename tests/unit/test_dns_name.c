@@ -154,6 +154,35 @@ START_TEST(escaping)
 }
 END_TEST
 
+/*
+ * A name rendered into a buffer with less room than its worst case (which
+ * goes through a copy) reads the same as with plenty of room, or sets the
+ * overflow flag when it does not fit; nothing is written past the buffer.
+ */
+START_TEST(render_into_short_buffers)
+{
+	static const uint8_t wire[] = {3, 'a', '.', 'b', 4, 0x00, '"', 0xff, 'z', 3, 'c', 'o', 'm', 0};
+	static const char want[] = "a\\.b.\\000\\\"\\255z.com.";
+	size_t wlen = strlen(want);
+	for (size_t cap = 1; cap <= sizeof(wire) * 4 + 8; cap++) {
+		char text[80];
+		memset(text, '#', sizeof(text));
+		struct tbuf b;
+		tbuf_init(&b, text, cap);
+		dns_name_render(&b, wire, sizeof(wire));
+		long n = tbuf_finish(&b);
+		if (cap > wlen) {
+			ck_assert_int_eq(n, (long)wlen);
+			ck_assert_str_eq(text, want);
+		} else {
+			ck_assert_int_eq(n, -1);
+		}
+		for (size_t i = cap; i < sizeof(text); i++)
+			ck_assert_int_eq(text[i], '#');
+	}
+}
+END_TEST
+
 START_TEST(case_insensitive_equal)
 {
 	static const uint8_t a[] = {3, 'W', 'w', 'W', 0};
@@ -282,6 +311,7 @@ int main(void)
 	tcase_add_test(tc, truncated_label_and_pointer);
 	tcase_add_test(tc, name_too_long);
 	tcase_add_test(tc, escaping);
+	tcase_add_test(tc, render_into_short_buffers);
 	tcase_add_test(tc, case_insensitive_equal);
 	tcase_add_test(tc, from_text_plain_and_escapes);
 	tcase_add_test(tc, from_text_refuses);

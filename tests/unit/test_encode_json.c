@@ -378,6 +378,98 @@ START_TEST(long_string)
 }
 END_TEST
 
+/*
+ * Every byte value at every offset of strings of 1 to 40 bytes: strings
+ * are scanned eight bytes at a time, so an escape must be found wherever it
+ * falls in a word, and the plain bytes around it kept.
+ */
+START_TEST(escape_at_every_offset)
+{
+	static const struct {
+		unsigned char c;
+		const char *esc;
+	} v[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {0x00, "\\u0000"},
+	         {0x1f, "\\u001f"}, {0x7f, "\\u007f"}, {0x80, "\\u0080"}, {0xff, "\\u00ff"},
+	         {0x20, " "}, {0x7e, "~"}, {'!', "!"}, {'#', "#"}, {'[', "["}, {']', "]"}};
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		for (size_t n = 1; n <= 40; n++) {
+			for (size_t at = 0; at < n; at++) {
+				char in[40], want[64];
+				memset(in, 'x', n);
+				in[at] = (char)v[k].c;
+				size_t el = strlen(v[k].esc);
+				want[0] = '"';
+				memset(want + 1, 'x', at);
+				memcpy(want + 1 + at, v[k].esc, el);
+				memset(want + 1 + at + el, 'x', n - at - 1);
+				memcpy(want + n + el, "\"", 2);
+				char *t = string_literal(in, n);
+				ck_assert_str_eq(t, want);
+				free(t);
+			}
+		}
+	}
+}
+END_TEST
+
+/* Keys of every length around the cache's text size, nested. */
+static const char *const cache_keys[] = {
+	"a", "query", "reply", "client_addr", "exactly_twenty_eight_chars_k",
+	"twenty_nine_characters_key_xy", "a_much_longer_key_than_any_cache_slot_holds",
+};
+
+static void build_keys(const struct emitter *e)
+{
+	size_t n = sizeof(cache_keys) / sizeof(cache_keys[0]);
+	e->ops->map_begin(e->ctx, n + 1);
+	for (size_t i = 0; i < n; i++)
+		key_str(e, cache_keys[i], cache_keys[n - 1 - i]);
+	e->ops->key(e->ctx, "nested");
+	e->ops->map_begin(e->ctx, n);
+	for (size_t i = 0; i < n; i++) {
+		e->ops->key(e->ctx, cache_keys[i]);
+		e->ops->uint(e->ctx, i);
+	}
+	e->ops->map_end(e->ctx);
+	e->ops->map_end(e->ctx);
+}
+
+/*
+ * The key cache changes nothing in the output: the same documents with a
+ * cache (used again and again, as a sink does) and without one.
+ */
+START_TEST(key_cache_same_output)
+{
+	char *want = emit_doc(build_keys);
+	struct json_key_cache *cache = calloc(1, sizeof(*cache));
+	ck_assert_ptr_nonnull(cache);
+	for (int round = 0; round < 3; round++) {
+		struct obuf b;
+		obuf_init(&b);
+		struct json_enc enc;
+		struct emitter e = json_enc_init_cached(&enc, &b, cache);
+		build_keys(&e);
+		char *t = text(&b);
+		ck_assert_str_eq(t, want);
+		free(t);
+		/* another document between uses of the cache */
+		obuf_reset(&b);
+		e = json_enc_init_cached(&enc, &b, cache);
+		build_flat(&e);
+		t = text(&b);
+		ck_assert_str_eq(t, "{\"a\": \"x\", \"b\": 53, \"c\": true, \"d\": 1444531212.628222}");
+		free(t);
+		obuf_free(&b);
+	}
+	cJSON *j = cJSON_Parse(want);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(cJSON_GetArraySize(j), 8);
+	cJSON_Delete(j);
+	free(want);
+	free(cache);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("encode_json");
@@ -393,6 +485,8 @@ int main(void)
 	tcase_add_test(tc, top_level_array_and_keys);
 	tcase_add_test(tc, encoder_reuse);
 	tcase_add_test(tc, long_string);
+	tcase_add_test(tc, escape_at_every_offset);
+	tcase_add_test(tc, key_cache_same_output);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

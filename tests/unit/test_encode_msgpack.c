@@ -218,6 +218,73 @@ START_TEST(nested_and_stream)
 }
 END_TEST
 
+/* msgpack-c's own packer, the reference for the bytes of each form. */
+static int to_sbuffer(void *data, const char *buf, size_t len)
+{
+	return msgpack_sbuffer_write(data, buf, len);
+}
+
+static void assert_same_bytes(const struct obuf *b, const msgpack_sbuffer *ref)
+{
+	ck_assert(!b->oom);
+	ck_assert_uint_eq(b->len, ref->size);
+	ck_assert_int_eq(memcmp(b->p, ref->data, ref->size), 0);
+}
+
+/*
+ * Every size and value at the edges of each form (fix, 8, 16, 32, 64 bits)
+ * gives exactly the bytes msgpack-c's packer gives.
+ */
+START_TEST(same_bytes_as_msgpack_c)
+{
+	static const uint64_t uints[] = {0, 1, 127, 128, 255, 256, 65535, 65536,
+	                                 UINT32_MAX, (uint64_t)UINT32_MAX + 1, UINT64_MAX};
+	static const size_t sizes[] = {0, 1, 15, 16, 31, 32, 255, 256, 65535, 65536, 70000};
+	static const int64_t times[] = {0, 1, -1, 1444531212628222, -1444531212628222};
+	char *big = malloc(70000);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', 70000);
+	struct obuf b;
+	obuf_init(&b);
+	msgpack_sbuffer ref;
+	msgpack_sbuffer_init(&ref);
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &ref, to_sbuffer);
+	struct msgpack_enc enc;
+	struct emitter e = msgpack_enc_init(&enc, &b);
+
+	for (size_t i = 0; i < sizeof(uints) / sizeof(uints[0]); i++) {
+		e.ops->uint(e.ctx, uints[i]);
+		msgpack_pack_uint64(&pk, uints[i]);
+	}
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		e.ops->str(e.ctx, big, sizes[i]);
+		msgpack_pack_str(&pk, sizes[i]);
+		msgpack_pack_str_body(&pk, big, sizes[i]);
+		e.ops->map_begin(e.ctx, sizes[i]);
+		msgpack_pack_map(&pk, sizes[i]);
+		e.ops->array_begin(e.ctx, sizes[i]);
+		msgpack_pack_array(&pk, sizes[i]);
+	}
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		e.ops->usec(e.ctx, times[i]);
+		msgpack_pack_double(&pk, (double)times[i] / 1e6);
+	}
+	e.ops->key(e.ctx, "client_addr");
+	msgpack_pack_str(&pk, 11);
+	msgpack_pack_str_body(&pk, "client_addr", 11);
+	e.ops->boolean(e.ctx, true);
+	msgpack_pack_true(&pk);
+	e.ops->boolean(e.ctx, false);
+	msgpack_pack_false(&pk);
+	assert_same_bytes(&b, &ref);
+
+	msgpack_sbuffer_destroy(&ref);
+	obuf_free(&b);
+	free(big);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("encode_msgpack");
@@ -227,6 +294,7 @@ int main(void)
 	tcase_add_test(tc, unsigned_integers);
 	tcase_add_test(tc, strings);
 	tcase_add_test(tc, nested_and_stream);
+	tcase_add_test(tc, same_bytes_as_msgpack_c);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <cjson/cJSON.h>
 #include <msgpack.h>
 #include <stdint.h>
@@ -390,6 +391,62 @@ START_TEST(msgpack_stream)
 }
 END_TEST
 
+/*
+ * Events are written in batches: many of them (several batches' worth)
+ * come out whole, in order, each once; flush writes the rest.
+ */
+START_TEST(batches_keep_every_line)
+{
+	struct sink_tags tags;
+	ck_assert_int_eq(sink_tags_init(&tags, "dns-gazer"), 0);
+	char err[256] = "";
+	struct sink *s = sink_stream_open(STREAM_TEXT, path, &tags, err, sizeof(err));
+	ck_assert_msg(s != NULL, "%s", err);
+	enum { N = 3000 };
+	struct tx_view tx = make_tx();
+	for (int i = 0; i < N; i++) {
+		tx.id = (uint16_t)i;
+		ck_assert_int_eq(sink_tx(s, &tx), 0);
+	}
+	ck_assert_int_eq(s->ops->flush(s), 0);
+	size_t len;
+	char *text = slurp(&len);
+	ck_assert_uint_gt(len, 3 * 64 * 1024); /* more than a few batches */
+	char *p = text;
+	for (int i = 0; i < N; i++) {
+		cJSON *j = next_line(&p, "2015-10-11T02:40:12+00:00", "dns-gazer.dns.tx");
+		ck_assert_int_eq((int)cJSON_GetObjectItem(j, "tx_id")->valuedouble, i);
+		cJSON_Delete(j);
+	}
+	ck_assert_str_eq(p, "");
+	free(text);
+	ck_assert_uint_eq(s->events, N);
+	ck_assert_uint_eq(s->errors, 0);
+	ck_assert_int_eq(s->ops->close(s), 0);
+}
+END_TEST
+
+/* A batch that cannot be written: its events count as lost, not written. */
+START_TEST(lost_batch_counted)
+{
+	if (access("/dev/full", W_OK) != 0)
+		return; /* no /dev/full here */
+	struct sink_tags tags;
+	ck_assert_int_eq(sink_tags_init(&tags, "dns-gazer"), 0);
+	char err[256] = "";
+	struct sink *s = sink_stream_open(STREAM_TEXT, "/dev/full", &tags, err, sizeof(err));
+	ck_assert_msg(s != NULL, "%s", err);
+	struct tx_view tx = make_tx();
+	for (int i = 0; i < 10; i++)
+		sink_tx(s, &tx);
+	ck_assert_int_eq(s->ops->flush(s), -1);
+	ck_assert_uint_eq(s->events, 0);
+	ck_assert_uint_eq(s->errors, 10);
+	ck_assert_int_eq(s->last_errno, ENOSPC);
+	s->ops->close(s);
+}
+END_TEST
+
 START_TEST(open_failure)
 {
 	struct sink_tags tags;
@@ -435,6 +492,8 @@ int main(void)
 	tcase_add_test(tc, text_negative_time);
 	tcase_add_test(tc, text_other_event);
 	tcase_add_test(tc, msgpack_stream);
+	tcase_add_test(tc, batches_keep_every_line);
+	tcase_add_test(tc, lost_batch_counted);
 	tcase_add_test(tc, open_failure);
 	tcase_add_test(tc, open_truncates);
 	suite_add_tcase(s, tc);

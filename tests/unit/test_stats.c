@@ -37,12 +37,15 @@ static void fill(void)
 	st.evicted = 4;
 }
 
+/* The sinks' encoders cache keys by address (emit.h): so does this one. */
+static struct json_key_cache key_cache;
+
 static cJSON *event_json(void)
 {
 	struct obuf out;
 	obuf_init(&out);
 	struct json_enc je;
-	struct emitter e = json_enc_init(&je, &out);
+	struct emitter e = json_enc_init_cached(&je, &out, &key_cache);
 	struct stats_event se = {.stats = &st, .out = outs, .nout = 3};
 	stats_emit(&e, &se);
 	obuf_putc(&out, '\0');
@@ -94,6 +97,21 @@ START_TEST(event_counters)
 	for (const cJSON *k = j->child; k; k = k->next)
 		ck_assert_msg(strspn(k->string, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
 		                  strlen(k->string), "key %s", k->string);
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* A second event through the same key cache names every counter right. */
+START_TEST(event_twice)
+{
+	fill();
+	cJSON *j = event_json();
+	cJSON_Delete(j);
+	j = event_json();
+	ck_assert(num(j, "tx_no_reply") == 11);
+	ck_assert(num(j, "skipped_not_dns_port") == 7);
+	ck_assert(num(j, "dns_bad_rdata") == 1);
+	ck_assert_int_eq(cJSON_GetArraySize(j), 13); /* 12 counters and the outputs */
 	cJSON_Delete(j);
 }
 END_TEST
@@ -157,6 +175,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, event_counters);
 	tcase_add_test(tc, live_counters);
+	tcase_add_test(tc, event_twice);
 	tcase_add_test(tc, summary_matches_event);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
