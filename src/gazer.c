@@ -354,10 +354,15 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 	emit_records(g, &tx, true);
 }
 
-/* Whether a message is a query with nothing to log before its reply. */
+/*
+ * Whether a message is a query with nothing to log or match before its
+ * reply: not with record events, nor with indicators, which are matched
+ * on every name of the query as it comes.
+ */
 static bool question_is_enough(const struct gazer *g, const struct pkt *p)
 {
-	return !g->cfg.records && p->len >= DNS_HEADER_LEN && !(p->payload[2] & (DNS_FLAG_QR >> 8));
+	return !g->cfg.records && !g->ioc && p->len >= DNS_HEADER_LEN &&
+	       !(p->payload[2] & (DNS_FLAG_QR >> 8));
 }
 
 void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)

@@ -39,6 +39,8 @@ GAZER_MODES = [
     ("dns-gazer -w DIR (JSON)", ["-w", "{out}/json/", "--log-format", "json"], ["json/"],
      "--log-dir"),
     ("dns-gazer -f fluentd (local)", ["-f", "127.0.0.1:{port}"], [], "--fluentd"),
+    ("dns-gazer -f fluentd --fluentd-ack", ["-f", "127.0.0.1:{ackport}", "--fluentd-ack"], [],
+     "--fluentd"),
     ("dns-gazer -t FILE --ioc LIST", ["-t", "{out}/ioc.txt", "--ioc", "{ioc}"], ["ioc.txt"],
      "--ioc"),
 ]
@@ -107,6 +109,33 @@ def describe(path, s):
                                      pct(s["ipv6"]), s["distinct_questions"]))
     qt = sorted(s["qtypes"].items(), key=lambda kv: -kv[1])
     print("  qtypes: " + ", ".join("%s %.1f%%" % (k, pct(v)) for k, v in qt))
+
+
+class AckingReceiver:
+    """The test suite's Forward receiver (tests/system/fwd_receiver.py) in
+    its counting mode: it speaks the protocol and acks every chunk."""
+
+    def __init__(self, out_dir):
+        py = next((p for p in ("/usr/bin/python3", sys.executable)
+                   if subprocess.run([p, "-c", "import msgpack"], capture_output=True).returncode
+                   == 0), None)
+        if not py:
+            raise RuntimeError("no python3 with msgpack (apt-get install python3-msgpack)")
+        port_file = os.path.join(out_dir, "receiver.port")
+        self.proc = subprocess.Popen([py, os.path.join(HERE, "..", "system", "fwd_receiver.py"),
+                                      "--port", "0", "--port-file", port_file, "--out",
+                                      os.path.join(out_dir, "receiver.json"), "--count-only"])
+        deadline = time.time() + 10
+        while not os.path.exists(port_file) or not open(port_file).read().strip():
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("the Forward receiver did not start")
+            time.sleep(0.05)
+        with open(port_file) as f:
+            self.port = int(f.read())
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
 class FluentdSink:
@@ -276,21 +305,26 @@ def main():
 
     helptext = subprocess.run([gazer, "--help"], capture_output=True, text=True).stdout
     results, notes = [], []
-    sink = None
+    sink = acker = None
     for label, extra, outputs, needs in GAZER_MODES:
         if needs and needs not in helptext:
             results.append({"label": label, "status": "skipped: %s is not in dns-gazer --help "
                             "(not in this build)" % needs})
             continue
-        port = ""
+        port = ackport = ""
         if any("{port}" in a for a in extra):
             sink = sink or FluentdSink()
             port = sink.port
+        if any("{ackport}" in a for a in extra):
+            acker = acker or AckingReceiver(out_dir)
+            ackport = acker.port
         ioc = ioc_list(args) if any("{ioc}" in a for a in extra) else ""
-        argv = [a.format(out=out_dir, port=port, ioc=ioc) for a in extra]
+        argv = [a.format(out=out_dir, port=port, ackport=ackport, ioc=ioc) for a in extra]
         results.append(measure(label, [gazer, "-q", "-r", pcap] + argv, out_dir,
                                args.repeat, outputs, text="-o" not in extra, keep=args.keep))
 
+    if acker:
+        acker.stop()
     if args.no_peers:
         notes.append("tshark and dnscap skipped (--no-peers)")
     else:
