@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "check_run.h"
 
 #define ALIGN alignof(max_align_t)
 
@@ -213,9 +214,5 @@ int main(void)
 	tcase_add_test(tc, reset_after_many_blocks);
 	tcase_add_test(tc, reset_and_free_when_empty);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

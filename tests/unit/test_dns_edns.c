@@ -9,6 +9,7 @@
 #include "dns_msg.h"
 #include "dns_rdata.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 static struct arena arena;
 static char *scratch;
@@ -166,9 +167,5 @@ int main(void)
 	tcase_add_test(tc, option_past_rdata);
 	tcase_add_test(tc, message_opt_becomes_fields);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include "dns_msg.h"
 #include "dns_types.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 static struct dns_parser parser;
 static uint8_t *heap_msg;
@@ -661,9 +662,5 @@ int main(void)
 	tcase_add_test(tc, question_only_agrees_with_full_parse);
 	tcase_add_test(tc, status_and_section_names);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

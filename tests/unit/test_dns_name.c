@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dns_name.h"
+#include "check_run.h"
 
 /* Unpack the name at pos in msg and render it; returns the status. */
 static enum dns_name_status unpack_text(const uint8_t *msg, size_t len, size_t *pos, char *text,
@@ -318,9 +319,5 @@ int main(void)
 	tcase_add_test(tc, from_text_limits);
 	tcase_add_test(tc, lower_ascii_only);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

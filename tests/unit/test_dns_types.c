@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dns_types.h"
+#include "check_run.h"
 
 struct num_str {
 	unsigned num;
@@ -128,9 +129,5 @@ int main(void)
 	tcase_add_test(tc, opcode_mnemonics);
 	tcase_add_test(tc, fallback_uses_caller_buffer);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "encode_json.h"
+#include "check_run.h"
 
 /* NUL-terminated copy of the buffer, for string asserts (caller frees). */
 static char *text(const struct obuf *b)
@@ -488,9 +489,5 @@ int main(void)
 	tcase_add_test(tc, escape_at_every_offset);
 	tcase_add_test(tc, key_cache_same_output);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

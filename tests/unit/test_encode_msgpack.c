@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "encode_msgpack.h"
+#include "check_run.h"
 
 static void key_str(const struct emitter *e, const char *k, const char *v, size_t n)
 {
@@ -296,9 +297,5 @@ int main(void)
 	tcase_add_test(tc, nested_and_stream);
 	tcase_add_test(tc, same_bytes_as_msgpack_c);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

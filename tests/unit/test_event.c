@@ -22,6 +22,7 @@
 #include "encode_msgpack.h"
 #include "event.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 /* ------------------------------------------------------------ messages */
 
@@ -566,9 +567,5 @@ int main(void)
 	tcase_add_test(tc, record_of_no_query_tx);
 	tcase_add_test(tc, status_names);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "fwd_proto.h"
+#include "check_run.h"
 
 static int to_obuf(void *data, const char *buf, size_t len)
 {
@@ -519,9 +520,5 @@ int main(void)
 	tcase_add_test(tc, reply_walk);
 	tcase_add_test(tc, reply_hostile);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fwd_queue.h"
+#include "check_run.h"
 
 static char dir[64];
 
@@ -208,9 +209,5 @@ int main(void)
 	tcase_add_test(tc, spool_round_trip);
 	tcase_add_test(tc, spool_damage);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

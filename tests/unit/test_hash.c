@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "check_run.h"
 
 /*
  * The key 00 01 02 ... 0f of the SipHash paper and reference code.  SipHash
@@ -161,9 +162,5 @@ int main(void)
 	tcase_add_test(tc, key_matters);
 	tcase_add_test(tc, random_keys_differ);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "dns_name.h"
 #include "ioc.h"
+#include "check_run.h"
 
 static char err[512];
 
@@ -341,9 +342,5 @@ int main(void)
 	tcase_add_test(tc, many_indicators);
 	tcase_add_test(tc, malformed_wire_names_do_not_match);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include "ioc.h"
 #include "ioc_match.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 #define T_A 1
 #define T_NS 2
@@ -492,9 +493,5 @@ int main(void)
 	tcase_add_test(tc, gazer_alerts_as_the_client_asks);
 	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include "ip_defrag.h"
 #include "packet.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 #define UDP 17
 #define TCP 6
@@ -928,9 +929,5 @@ int main(void)
 	tcase_add_test(tc, end_to_end_ipv4);
 	tcase_add_test(tc, end_to_end_ipv6);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

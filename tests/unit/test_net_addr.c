@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "net_addr.h"
+#include "check_run.h"
 
 static const char *text6(const char *in, char out[NET_ADDR_TEXT_MAX])
 {
@@ -98,9 +99,5 @@ int main(void)
 	tcase_add_test(tc, ipv6_rfc5952);
 	tcase_add_test(tc, ipv6_same_as_inet_ntop);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "check_run.h"
 
 #define MAX_ARGS 160
 
@@ -781,9 +782,5 @@ int main(void)
 	tcase_add_test(tc, default_filter_other_links);
 	tcase_add_test(tc, default_filter_buffer_too_small);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -13,6 +13,7 @@
 
 #include "packet.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -977,9 +978,5 @@ int main(void)
 	tcase_add_test(tc, udp_bad);
 	tcase_add_test(tc, status_names);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

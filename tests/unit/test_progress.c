@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "check_run.h"
 
 /* Everything the slave side received so far (nonblocking read of the master). */
 static size_t drain(int master, char *buf, size_t len)
@@ -100,9 +101,5 @@ int main(void)
 	tcase_add_test(tc, not_a_terminal);
 	tcase_add_test(tc, disabled);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sink_logdir.h"
+#include "check_run.h"
 
 #define T0 INT64_C(1444528799000000) /* 2015-10-11 01:59:59 UTC */
 #define SEC INT64_C(1000000)
@@ -304,9 +305,5 @@ int main(void)
 	tcase_add_test(tc, test_reopen);
 	tcase_add_test(tc, test_bad_dir);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

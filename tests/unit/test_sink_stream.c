@@ -19,6 +19,7 @@
 #include "dns_msg.h"
 #include "dns_types.h"
 #include "sink_stream.h"
+#include "check_run.h"
 
 #define QUERY_US INT64_C(1444531212628222) /* 2015-10-11T02:40:12.628222Z */
 #define REPLY_US INT64_C(1444531213000001) /* the next second */
@@ -497,9 +498,5 @@ int main(void)
 	tcase_add_test(tc, open_failure);
 	tcase_add_test(tc, open_truncates);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -13,6 +13,7 @@
 #include "encode_json.h"
 #include "obuf.h"
 #include "stats.h"
+#include "check_run.h"
 
 static struct stats st;
 static const struct stats_output outs[] = {
@@ -178,9 +179,5 @@ int main(void)
 	tcase_add_test(tc, event_twice);
 	tcase_add_test(tc, summary_matches_event);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

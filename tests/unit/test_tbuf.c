@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tbuf.h"
+#include "check_run.h"
 
 START_TEST(put_and_finish)
 {
@@ -250,9 +251,5 @@ int main(void)
 	tcase_add_test(tc, base64_high_bytes);
 	tcase_add_test(tc, base64_overflow);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

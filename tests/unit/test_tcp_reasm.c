@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tcp_reasm.h"
+#include "check_run.h"
 
 static const struct hash_key test_key = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
 
@@ -1706,9 +1707,5 @@ int main(void)
 	tcase_add_loop_test(tc, fuzz_hostile_segments, 0,
 	                    (int)(sizeof(fuzz_budgets) / sizeof(fuzz_budgets[0])));
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tx_table.h"
+#include "check_run.h"
 
 #define PROTO_UDP 17
 #define PROTO_TCP 6
@@ -484,9 +485,5 @@ int main(void)
 	tcase_add_test(tc, oversized_question_refused);
 	tcase_add_test(tc, free_with_entries_left);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "wire.h"
 #include "wirebuild.h"
+#include "check_run.h"
 
 START_TEST(big_endian_reads)
 {
@@ -199,9 +200,5 @@ int main(void)
 	tcase_add_test(tc, peek_bounds);
 	tcase_add_test(tc, sub_region);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }
