@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fwd_proto.h"
+#include "sink_fluent.h"
 
 enum {
 	OPT_PORTS = 256,
@@ -179,13 +180,13 @@ void options_defaults(struct options *o)
 	/* libpcap's own default: a 64 KiB TCP segment from GRO/TSO is kept whole */
 	o->snaplen = 262144;
 	o->buffer_size = 32 * 1024 * 1024;
-	o->fluentd_buffer_size = 64u << 20;
-	o->fluentd_disk_size = UINT64_C(1) << 30;
-	o->fluentd_batch_size = 1000;
-	o->fluentd_flush_ms = 1000;
-	o->fluentd_ack_timeout_ms = 30000;
-	o->fluentd_retry_max_ms = 30000;
-	o->fluentd_drain_ms = 10000;
+	o->fluentd_buffer_size = FLUENT_DEFAULT_MEM_LIMIT;
+	o->fluentd_disk_size = FLUENT_DEFAULT_DISK_LIMIT;
+	o->fluentd_batch_size = FLUENT_DEFAULT_BATCH_EVENTS;
+	o->fluentd_flush_ms = FLUENT_DEFAULT_FLUSH_MS;
+	o->fluentd_ack_timeout_ms = FLUENT_DEFAULT_ACK_TIMEOUT_MS;
+	o->fluentd_retry_max_ms = FLUENT_DEFAULT_RETRY_MAX_MS;
+	o->fluentd_drain_ms = FLUENT_DEFAULT_DRAIN_MS;
 }
 
 /*

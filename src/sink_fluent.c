@@ -108,13 +108,13 @@ void sink_fluent_defaults(struct fluent_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->mode = FWD_PACKED;
-	c->mem_limit = 64u << 20;
-	c->disk_limit = UINT64_C(1) << 30;
-	c->batch_events = 1000;
-	c->flush_ms = 1000;
-	c->ack_timeout_ms = 30000;
-	c->retry_max_ms = 30000;
-	c->drain_ms = 10000;
+	c->mem_limit = FLUENT_DEFAULT_MEM_LIMIT;
+	c->disk_limit = FLUENT_DEFAULT_DISK_LIMIT;
+	c->batch_events = FLUENT_DEFAULT_BATCH_EVENTS;
+	c->flush_ms = FLUENT_DEFAULT_FLUSH_MS;
+	c->ack_timeout_ms = FLUENT_DEFAULT_ACK_TIMEOUT_MS;
+	c->retry_max_ms = FLUENT_DEFAULT_RETRY_MAX_MS;
+	c->drain_ms = FLUENT_DEFAULT_DRAIN_MS;
 }
 
 static int64_t now_ms(void)

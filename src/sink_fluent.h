@@ -44,6 +44,15 @@ struct fluent_config {
 	int64_t drain_ms;            /* at close: wait this long for delivery */
 };
 
+/* The defaults, also those of the --fluentd-* options (options.c). */
+#define FLUENT_DEFAULT_MEM_LIMIT (64u << 20)
+#define FLUENT_DEFAULT_DISK_LIMIT (UINT64_C(1) << 30)
+#define FLUENT_DEFAULT_BATCH_EVENTS 1000
+#define FLUENT_DEFAULT_FLUSH_MS 1000
+#define FLUENT_DEFAULT_ACK_TIMEOUT_MS 30000
+#define FLUENT_DEFAULT_RETRY_MAX_MS 30000
+#define FLUENT_DEFAULT_DRAIN_MS 10000
+
 /* Defaults for everything but the servers. */
 void sink_fluent_defaults(struct fluent_config *c);
 
