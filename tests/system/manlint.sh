@@ -19,4 +19,16 @@ for page in man/dns-gazer.8 man/dns-gazer.conf.5; do
     # Every page names its neighbours.
     grep -q '^\.Xr dns-gazer' "$top_srcdir/$page" || { echo "FAIL: $page names no other dns-gazer page"; fail=1; }
 done
+# Every long option of options.c is documented in dns-gazer(8), and is a
+# key of dns-gazer.conf(5) (help and version excepted: not in a file).
+opts=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*_argument.*/\1/p' "$top_srcdir/src/options.c")
+[ -n "$opts" ] || { echo "FAIL: no long options found in src/options.c"; fail=1; }
+for o in $opts; do
+    grep -q "Fl -$o\b" "$top_srcdir/man/dns-gazer.8" ||
+        { echo "FAIL: --$o is not in dns-gazer(8)"; fail=1; }
+    case $o in help|version|config) continue ;; esac
+    grep -q "^\.It Ic $o\b" "$top_srcdir/man/dns-gazer.conf.5" ||
+        { echo "FAIL: $o is not a key in dns-gazer.conf(5)"; fail=1; }
+done
+[ $fail -eq 0 ] && echo "ok   $(echo "$opts" | wc -w) long options, each in both pages"
 exit $fail
