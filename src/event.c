@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dns_name.h"
 #include "dns_types.h"
+#include "tbuf.h"
 
 #define PROTO_TCP 6
 
@@ -263,15 +265,35 @@ int64_t alert_view_time(const struct alert_view *av)
 	return av->hit->reply ? av->tx->reply_us : av->tx->query_us;
 }
 
+const char *alert_view_question(const struct alert_view *av, char buf[DNS_NAME_MAXTEXT],
+                                uint16_t *type)
+{
+	const struct tx_view *tx = av->tx;
+	const struct dns_msg *m = tx->query ? tx->query : tx->reply;
+	if (m->nrr && m->rr[0].section == DNS_SEC_QUESTION) {
+		*type = m->rr[0].type;
+		return m->rr[0].name;
+	}
+	if (!m->has_question) /* no question, or one that could not be read */
+		return NULL;
+	struct tbuf b;
+	tbuf_init(&b, buf, DNS_NAME_MAXTEXT);
+	dns_name_render(&b, m->qname, m->qname_len);
+	if (tbuf_finish(&b) < 0)
+		return NULL;
+	*type = m->qtype;
+	return buf;
+}
+
 void event_alert(const struct emitter *e, const void *view)
 {
 	const struct alert_view *av = view;
 	const struct tx_view *tx = av->tx;
 	const struct ioc_hit *x = av->hit;
-	/* the question the client asked: the query's, else the reply's copy */
-	const struct dns_msg *m = tx->query ? tx->query : tx->reply;
-	const struct dns_rr *q = m->nrr && m->rr[0].section == DNS_SEC_QUESTION ? &m->rr[0] : NULL;
-	size_t n = 11 + (x->label != NULL) + (q ? 2 : 0);
+	char qbuf[DNS_NAME_MAXTEXT];
+	uint16_t qtype = 0;
+	const char *qname = alert_view_question(av, qbuf, &qtype);
+	size_t n = 11 + (x->label != NULL) + (qname ? 2 : 0);
 
 	e->ops->map_begin(e->ctx, n);
 	put_str(e, "client_addr", tx->client);
@@ -282,10 +304,10 @@ void event_alert(const struct emitter *e, const void *view)
 	put_str(e, "matched", x->matched);
 	put_str(e, "msg_type", x->reply ? "reply" : "query");
 	put_str(e, "proto", proto_str(tx->proto));
-	if (q) {
+	if (qname) {
 		char tbuf[16];
-		put_str(e, "qtype", dns_type_str(q->type, tbuf));
-		put_str(e, "query", q->name);
+		put_str(e, "qtype", dns_type_str(qtype, tbuf));
+		put_str(e, "query", qname);
 	}
 	put_str(e, "server_addr", tx->server);
 	put_uint(e, "server_port", tx->server_port);

@@ -67,6 +67,14 @@ struct alert_view {
  */
 void event_alert(const struct emitter *e, const void *view);
 
+/*
+ * The question of the transaction an alert is about, as text: the query's
+ * (even one parsed only for its question), else the reply's copy; NULL if
+ * there is none.  buf may receive the text; *type gets its type.
+ */
+const char *alert_view_question(const struct alert_view *av, char buf[DNS_NAME_MAXTEXT],
+                                uint16_t *type);
+
 /* The time an alert is filed under. */
 int64_t alert_view_time(const struct alert_view *av);
 

@@ -96,26 +96,35 @@ static void emit_alerts(struct gazer *g, const struct tx_view *tx, size_t from)
 }
 
 /* Match a query and the endpoints' addresses into g->hits. */
-static void match_query(struct gazer *g, const struct dns_msg *q, const struct tx_key *key)
+/*
+ * Match what a query says as it comes: its question and the endpoints.
+ * Only the question of a query is parsed before its reply (the rest
+ * waits in tx_table), and that is what the client asks.
+ */
+static void match_arrival(struct gazer *g, const struct dns_msg *q, const struct tx_key *key)
 {
-	ioc_match_msg(&g->hits, q, false, false);
+	if (q->has_question)
+		ioc_match_qname(&g->hits, q->qname, q->qname_len);
 	ioc_match_addr(&g->hits, &key->client, "client_addr");
 	ioc_match_addr(&g->hits, &key->server, "server_addr");
 }
 
 /*
  * Match a transaction about to be logged and alert on what is new: the
- * query side was matched, and alerted on, when the query came
- * (query_hit says whether it matched then, so a clean query is not looked
- * up again); the reply is matched now.
+ * question and endpoints were matched, and alerted on, when the query
+ * came (query_hit says whether they matched then, so a clean question is
+ * not looked up again); the rest of the query and the reply are matched
+ * now.
  */
 static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key,
                      bool query_hit)
 {
 	ioc_hits_init(&g->hits, g->ioc);
 	if (tx->query && query_hit)
-		match_query(g, tx->query, key);
+		match_arrival(g, tx->query, key);
 	size_t from = g->hits.n;
+	if (tx->query)
+		ioc_match_msg(&g->hits, tx->query, false, true);
 	if (tx->reply) {
 		if (!tx->query) {
 			ioc_match_addr(&g->hits, &key->client, "client_addr");
@@ -308,7 +317,7 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	if (g->ioc) {
 		/* alert now, as the client asks, not when the transaction ends */
 		ioc_hits_init(&g->hits, g->ioc);
-		match_query(g, m, &key);
+		match_arrival(g, m, &key);
 		hit = g->hits.n > 0;
 		emit_alerts(g, &tx, 0);
 	}
@@ -354,15 +363,10 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 	emit_records(g, &tx, true);
 }
 
-/*
- * Whether a message is a query with nothing to log or match before its
- * reply: not with record events, nor with indicators, which are matched
- * on every name of the query as it comes.
- */
+/* Whether a message is a query with nothing to log before its reply. */
 static bool question_is_enough(const struct gazer *g, const struct pkt *p)
 {
-	return !g->cfg.records && !g->ioc && p->len >= DNS_HEADER_LEN &&
-	       !(p->payload[2] & (DNS_FLAG_QR >> 8));
+	return !g->cfg.records && p->len >= DNS_HEADER_LEN && !(p->payload[2] & (DNS_FLAG_QR >> 8));
 }
 
 void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)

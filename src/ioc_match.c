@@ -77,6 +77,29 @@ static void remember(struct seen *s, uint32_t start)
 		s->pos[s->n++] = start;
 }
 
+/* Add a hit for wire (a name found at where), rendered as seen. */
+static void hit_name(struct ioc_hits *h, const uint8_t *wire, size_t wlen, const char *where,
+                     bool reply)
+{
+	struct ioc_ref ref;
+	if (wlen < 2 || !ioc_lookup_name(h->set, wire, wlen, &ref))
+		return;
+	struct ioc_hit *x = add_hit(h, ref, where, reply);
+	if (x) {
+		struct tbuf b;
+		tbuf_init(&b, x->matched, sizeof(x->matched));
+		dns_name_render(&b, wire, wlen);
+		if (tbuf_finish(&b) < 0)
+			x->matched[0] = '\0';
+	}
+}
+
+void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen)
+{
+	if (ioc_set_has_names(h->set))
+		hit_name(h, wire, wlen, where_names[DNS_SEC_QUESTION][0], false);
+}
+
 /* Match the name at pos of the message cut at len (the end of its rdata). */
 static void match_name_at(struct ioc_hits *h, const struct dns_msg *m, size_t len, size_t pos,
                           struct seen *seen, const char *where, bool reply)
@@ -88,23 +111,11 @@ static void match_name_at(struct ioc_hits *h, const struct dns_msg *m, size_t le
 		return;
 	uint8_t wire[DNS_NAME_MAXWIRE];
 	size_t wlen;
-	struct ioc_ref ref;
 	/* remembered only once read whole: cut at an rdata's end it may not be */
 	if (dns_name_unpack(m->wire, len, &pos, wire, &wlen) != DNS_NAME_OK)
 		return;
 	remember(seen, start);
-	if (wlen < 2)
-		return;
-	if (!ioc_lookup_name(h->set, wire, wlen, &ref))
-		return;
-	struct ioc_hit *x = add_hit(h, ref, where, reply);
-	if (x) {
-		struct tbuf b;
-		tbuf_init(&b, x->matched, sizeof(x->matched));
-		dns_name_render(&b, wire, wlen);
-		if (tbuf_finish(&b) < 0)
-			x->matched[0] = '\0';
-	}
+	hit_name(h, wire, wlen, where, reply);
 }
 
 /* Offset of the name inside rdata of this type, or -1 if it holds none. */

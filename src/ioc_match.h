@@ -50,6 +50,12 @@ void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set);
  */
 void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question);
 
+/*
+ * Match the question name of a query (wire form, as dns_msg's qname) as it
+ * arrives, before the rest of the message is parsed (where: "query").
+ */
+void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen);
+
 /* Match an endpoint's address; where is "client_addr" or "server_addr". */
 void ioc_match_addr(struct ioc_hits *h, const struct net_addr *a, const char *where);
 

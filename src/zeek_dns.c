@@ -403,17 +403,17 @@ void zeek_dns_alert_row(struct obuf *out, const struct alert_view *av, const cha
 {
 	const struct tx_view *tx = av->tx;
 	const struct ioc_hit *x = av->hit;
-	/* the question the client asked: the query's, else the reply's copy */
-	const struct dns_msg *m = tx->query ? tx->query : tx->reply;
-	const struct dns_rr *q = m->nrr && m->rr[0].section == DNS_SEC_QUESTION ? &m->rr[0] : NULL;
+	char qbuf[DNS_NAME_MAXTEXT];
+	uint16_t qtype = 0;
+	const char *qname = alert_view_question(av, qbuf, &qtype);
 	char buf[24];
 
 	zeek_tsv_usec(out, alert_view_time(av));
 	put_endpoints(out, tx, uid);
 	zeek_tsv_sep(out);
 	obuf_puts(out, x->reply ? "reply" : "query");
-	put_opt_str(out, q ? q->name : NULL);
-	put_opt_str(out, q ? zeek_qtype_name(q->type, buf) : NULL);
+	put_opt_str(out, qname);
+	put_opt_str(out, qname ? zeek_qtype_name(qtype, buf) : NULL);
 	put_opt_str(out, x->indicator);
 	put_opt_str(out, x->label);
 	put_opt_str(out, x->matched);
