@@ -29,7 +29,6 @@ struct capture {
 	pcap_t *p;
 	char *iobuf; /* the file's stdio buffer; freed after pcap_close() */
 	bool live;
-	bool pipe;      /* a file that is not a regular file: read through pipe_read() */
 	int fd;         /* pipe: the descriptor */
 	void (*idle_cb)(void *ctx);
 	const volatile sig_atomic_t *stop;
@@ -98,28 +97,24 @@ static FILE *open_stream(struct capture *c, const char *path, char *why, size_t 
 	FILE *fp;
 	if (S_ISREG(st.st_mode)) {
 		fp = std_in ? stdin : fdopen(fd, "rb");
-		/* big reads that stay in the cache: a few hundred per 100k packets */
-		c->iobuf = fp ? malloc(FILE_BUFSIZE) : NULL;
-		if (c->iobuf && setvbuf(fp, c->iobuf, _IOFBF, FILE_BUFSIZE) != 0) {
-			free(c->iobuf); /* stdio keeps its own */
-			c->iobuf = NULL;
-		}
 	} else {
 		static const cookie_io_functions_t io = {.read = pipe_read, .close = pipe_close};
-		c->pipe = true;
 		c->fd = fd;
 		c->timeout_ms = 100;
 		fp = fopencookie(c, "rb", io);
-		c->iobuf = fp ? malloc(FILE_BUFSIZE) : NULL; /* one poll per 64 KiB */
-		if (c->iobuf && setvbuf(fp, c->iobuf, _IOFBF, FILE_BUFSIZE) != 0) {
-			free(c->iobuf);
-			c->iobuf = NULL;
-		}
 	}
 	if (!fp) {
 		snprintf(why, len, "%s", strerror(errno));
 		if (fd > STDERR_FILENO)
 			close(fd);
+		return NULL;
+	}
+	/* Big reads that stay in the cache: a few hundred per 100k packets
+	 * from a file, one poll per 64 KiB from a pipe. */
+	c->iobuf = malloc(FILE_BUFSIZE);
+	if (c->iobuf && setvbuf(fp, c->iobuf, _IOFBF, FILE_BUFSIZE) != 0) {
+		free(c->iobuf); /* stdio keeps its own */
+		c->iobuf = NULL;
 	}
 	return fp;
 }

@@ -311,16 +311,19 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	                     .server_port = p->dport, .id = m->id, .proto = p->proto};
 	struct tx_question q;
 	question_of(m, &q);
-	struct tx_view tx = {.status = TX_NO_REPLY, .query = m, .query_us = ts_us};
-	view_from_key(&tx, &key);
 	bool hit = false;
 	if (g->ioc) {
-		/* alert now, as the client asks, not when the transaction ends */
 		ioc_hits_init(&g->hits, g->ioc);
 		match_arrival(g, m, &key);
 		hit = g->hits.n > 0;
-		emit_alerts(g, &tx, 0);
 	}
+	/* The view (addresses as text) only for what is written now: most
+	 * queries just wait for their reply. */
+	struct tx_view tx = {.status = TX_NO_REPLY, .query = m, .query_us = ts_us};
+	if (hit || g->cfg.records)
+		view_from_key(&tx, &key);
+	if (hit) /* alert now, as the client asks, not when the transaction ends */
+		emit_alerts(g, &tx, 0);
 
 	/* A second query with the same key: the first is logged unanswered. */
 	struct tx_entry *old = tx_table_take(g->table, &key, NULL);

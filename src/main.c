@@ -289,11 +289,10 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 {
 	struct run_ctx *rc = ctx;
 	tick_sinks(rc, ts_us);
-	if (ioc_reload_requested) /* before this frame, so it meets the new lists */
-		reload_ioc(rc);
+	/* before the frame: it meets the reloaded lists and the reopened files */
+	check_signals(rc);
 	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
 	check_sinks(rc);
-	check_signals(rc);
 	if (++rc->frames == CLOCK_EVERY) {
 		rc->frames = 0;
 		on_clock(rc);
