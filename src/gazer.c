@@ -79,6 +79,8 @@ static bool is_dns_port(const struct gazer *g, uint16_t port)
 void gazer_set_ioc(struct gazer *g, const struct ioc_set *set)
 {
 	g->ioc = set;
+	if (set)
+		ioc_hits_init(&g->hits, set);
 }
 
 /* An alert event to every sink for hits[from..n). */
@@ -119,7 +121,7 @@ static void match_arrival(struct gazer *g, const struct dns_msg *q, const struct
 static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key,
                      bool query_hit)
 {
-	ioc_hits_init(&g->hits, g->ioc);
+	ioc_hits_clear(&g->hits);
 	if (tx->query && query_hit)
 		match_arrival(g, tx->query, key);
 	size_t from = g->hits.n;
@@ -313,7 +315,7 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	question_of(m, &q);
 	bool hit = false;
 	if (g->ioc) {
-		ioc_hits_init(&g->hits, g->ioc);
+		ioc_hits_clear(&g->hits);
 		match_arrival(g, m, &key);
 		hit = g->hits.n > 0;
 	}

@@ -12,6 +12,7 @@
 
 #include "dns_name.h"
 #include "hash.h"
+#include "ioc_probe.h"
 #include "tbuf.h"
 
 /* First octet of an address key; a name's first octet (a length) is < 64. */
@@ -44,15 +45,7 @@ struct ioc_set {
 	size_t nlabels, labels_cap;
 	uint32_t *label_idx; /* open addressing: index + 1, 0 empty */
 	size_t nlabel_idx;
-	/*
-	 * A blocked Bloom filter in front of the table: 64-byte blocks, two
-	 * bits per key, 4 bits per slot (8 or more per key: about 5 % false
-	 * positives).  It stays in cache where the table
-	 * (32 MiB for a million names) does not, so most look-ups of names
-	 * that are not listed end without touching the table.
-	 */
-	uint64_t *filter;
-	size_t nblock; /* a power of two */
+	struct ioc_probe pr; /* seed and the Bloom filter in front of the table */
 	size_t count;
 	bool has_names;
 	/* prefix lengths present, longest first, per family */
@@ -67,14 +60,16 @@ struct ioc_set *ioc_set_new(void)
 		return NULL;
 	s->nslot = 1024;
 	s->slot = calloc(s->nslot, sizeof(*s->slot));
-	s->nblock = s->nslot / FILTER_SLOTS_PER_BLOCK;
-	s->filter = calloc(s->nblock * 8, sizeof(*s->filter));
+	s->pr.nblock = s->nslot / FILTER_SLOTS_PER_BLOCK;
+	s->pr.filter = calloc(s->pr.nblock * 8, sizeof(*s->pr.filter));
 	s->nlabel_idx = 64;
 	s->label_idx = calloc(s->nlabel_idx, sizeof(*s->label_idx));
-	if (!s->slot || !s->filter || !s->label_idx || hash_key_random(&s->hk) < 0) {
+	if (!s->slot || !s->pr.filter || !s->label_idx || hash_key_random(&s->hk) < 0) {
 		ioc_set_free(s);
 		return NULL;
 	}
+	s->pr.k0 = s->hk.k0;
+	s->pr.k1 = s->hk.k1;
 	return s;
 }
 
@@ -87,7 +82,7 @@ void ioc_set_free(struct ioc_set *s)
 	free(s->labels);
 	free(s->label_idx);
 	free(s->slot);
-	free(s->filter);
+	free(s->pr.filter);
 	free(s->pool);
 	free(s);
 }
@@ -115,8 +110,8 @@ static uint32_t tag_of(uint64_t h)
 }
 
 /*
- * Offsets of the labels of a lower-case wire name (root excluded); returns
- * their number, or -1 if the name is not well formed.
+ * Offsets of the labels of a wire name (root excluded); returns their
+ * number, or -1 if the name is not well formed.
  */
 static int name_labels(const uint8_t *w, size_t wlen, uint8_t off[MAX_LABELS])
 {
@@ -159,69 +154,30 @@ static uint64_t bytes_hash(const struct ioc_set *s, uint64_t acc, const uint8_t 
 	return h;
 }
 
-/*
- * h[i] = hash of the suffix starting at label i, chained from the right:
- * each label's hash covers the hash of the labels after it, so every
- * suffix costs one pass over one label.
- */
-static void name_hashes(const struct ioc_set *s, const uint8_t *w, const uint8_t *off, int n,
-                        uint64_t *h)
-{
-	uint64_t acc = 0x726f6f74u; /* the root */
-	for (int i = n - 1; i >= 0; i--) {
-		acc = bytes_hash(s, acc, w + off[i], 1 + (size_t)w[off[i]]);
-		h[i] = acc;
-	}
-}
-
-/* Hash of a whole lower-case wire name, as name_hashes() gives it. */
+/* Hash of a whole wire name (any case), as the chain above gives it. */
 static uint64_t name_hash(const struct ioc_set *s, const uint8_t *w, size_t wlen)
 {
 	uint8_t off[MAX_LABELS];
-	uint64_t h[MAX_LABELS];
 	int n = name_labels(w, wlen, off);
-	if (n <= 0)
-		return 0; /* the root or a bad name: never stored */
-	name_hashes(s, w, off, n, h);
-	return h[0];
-}
-
-/* The block and the two bits of a hash in the filter (bits from a remix). */
-static uint64_t *filter_at(uint64_t *filter, size_t nblock, uint64_t h, unsigned *w1,
-                           uint64_t *b1, unsigned *w2, uint64_t *b2)
-{
-	uint64_t f = h * 0xD6E8FEB86659FD93u;
-	uint64_t *block = filter + ((f >> 40) & (nblock - 1)) * 8;
-	*w1 = (unsigned)(f >> 6) & 7;
-	*b1 = 1ull << (f & 63);
-	*w2 = (unsigned)(f >> 15) & 7;
-	*b2 = 1ull << ((f >> 9) & 63);
-	return block;
+	uint64_t h = ioc_probe_root(&s->pr);
+	for (int i = n - 1; i >= 0; i--)
+		h = ioc_probe_label(&s->pr, h, w, off[i]);
+	return h;
 }
 
 static void filter_add(uint64_t *filter, size_t nblock, uint64_t h)
 {
-	uint64_t b1, b2;
 	unsigned w1, w2;
-	uint64_t *block = filter_at(filter, nblock, h, &w1, &b1, &w2, &b2);
+	uint64_t b1, b2;
+	uint64_t *block = filter + ioc_filter_bits(h, nblock, &w1, &b1, &w2, &b2) * 8;
 	block[w1] |= b1;
 	block[w2] |= b2;
-}
-
-static bool filter_has(const struct ioc_set *s, uint64_t h)
-{
-	uint64_t b1, b2;
-	unsigned w1, w2;
-	const uint64_t *block = filter_at(s->filter, s->nblock, h, &w1, &b1, &w2, &b2);
-	return (block[w1] & b1) && (block[w2] & b2);
 }
 
 /* The slot holding key[0..n) with hash h, or NULL. */
 static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const uint8_t *key,
                                    size_t n)
 {
-	if (!filter_has(s, h))
-		return NULL;
 	size_t mask = s->nslot - 1;
 	uint32_t tag = tag_of(h);
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
@@ -233,31 +189,50 @@ static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const ui
 	}
 }
 
+const struct ioc_probe *ioc_set_probe(const struct ioc_set *s)
+{
+	return &s->pr;
+}
+
+unsigned ioc_suffix_find(const struct ioc_set *s, uint64_t h, const uint8_t *key, size_t n,
+                         uint32_t *slot)
+{
+	const struct ioc_slot *sl = find(s, h, key, n);
+	if (!sl)
+		return 0;
+	*slot = (uint32_t)(sl - s->slot);
+	return (sl->label[IOC_KIND_DOMAIN] ? IOC_DOMAIN : 0u) |
+	       (sl->label[IOC_KIND_BELOW] ? IOC_BELOW : 0u);
+}
+
 bool ioc_lookup_name(const struct ioc_set *s, const uint8_t *wire, size_t wlen,
                      struct ioc_ref *ref)
 {
-	uint8_t w[DNS_NAME_MAXWIRE], off[MAX_LABELS];
-	uint64_t h[MAX_LABELS];
+	uint8_t off[MAX_LABELS], low[DNS_NAME_MAXWIRE];
 	if (!s->has_names || wlen == 0 || wlen > DNS_NAME_MAXWIRE)
 		return false;
-	memcpy(w, wire, wlen);
-	dns_name_lower(w, wlen);
-	int n = name_labels(w, wlen, off);
-	if (n <= 0)
-		return false;
-	name_hashes(s, w, off, n, h);
-	for (int i = 0; i < n; i++) {
-		const struct ioc_slot *sl = find(s, h[i], w + off[i], wlen - off[i]);
-		if (!sl)
+	int n = name_labels(wire, wlen, off);
+	bool found = false, lowered = false;
+	uint64_t h = ioc_probe_root(&s->pr);
+	/* from the right, so the last indicator found is the most specific */
+	for (int i = n - 1; i >= 0; i--) {
+		h = ioc_probe_label(&s->pr, h, wire, off[i]);
+		if (!ioc_probe_maybe(&s->pr, h))
 			continue;
-		int kind = sl->label[IOC_KIND_DOMAIN] ? IOC_KIND_DOMAIN : IOC_KIND_BELOW;
-		if (sl->label[kind] == 0 || (kind == IOC_KIND_BELOW && i == 0))
-			continue;
-		ref->slot = (uint32_t)(sl - s->slot);
-		ref->kind = (uint8_t)kind;
-		return true;
+		if (!lowered) {
+			memcpy(low, wire, wlen);
+			dns_name_lower(low, wlen);
+			lowered = true;
+		}
+		uint32_t slot;
+		unsigned kinds = ioc_suffix_find(s, h, low + off[i], wlen - off[i], &slot);
+		if (kinds & IOC_DOMAIN || (i > 0 && (kinds & IOC_BELOW))) {
+			ref->slot = slot;
+			ref->kind = (kinds & IOC_DOMAIN) ? IOC_KIND_DOMAIN : IOC_KIND_BELOW;
+			found = true;
+		}
 	}
-	return false;
+	return found;
 }
 
 /* Key of an address prefix: family octet, length, the masked bytes. */
@@ -279,7 +254,8 @@ bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct i
 	uint8_t key[18];
 	for (size_t i = 0; i < n; i++) {
 		size_t klen = addr_key(key, a->family, a->bytes, lens[i]);
-		const struct ioc_slot *sl = find(s, bytes_hash(s, 0, key, klen), key, klen);
+		uint64_t h = bytes_hash(s, 0, key, klen);
+		const struct ioc_slot *sl = ioc_probe_maybe(&s->pr, h) ? find(s, h, key, klen) : NULL;
 		if (sl) {
 			ref->slot = (uint32_t)(sl - s->slot);
 			ref->kind = IOC_KIND_ADDR;
@@ -321,11 +297,11 @@ static int resize_table(struct ioc_set *s, size_t n)
 		filter_add(filter, nblock, h);
 	}
 	free(s->slot);
-	free(s->filter);
+	free(s->pr.filter);
 	s->slot = t;
 	s->nslot = n;
-	s->filter = filter;
-	s->nblock = nblock;
+	s->pr.filter = filter;
+	s->pr.nblock = nblock;
 	return 0;
 }
 
@@ -373,7 +349,7 @@ static int insert(struct ioc_set *s, uint64_t h, const uint8_t *key, size_t n, i
 	if (pool_add(s, key, n, &sl->key) < 0)
 		return -1;
 	sl->tag = tag;
-	filter_add(s->filter, s->nblock, h);
+	filter_add(s->pr.filter, s->pr.nblock, h);
 	sl->label[0] = sl->label[1] = 0;
 	sl->label[kind] = label;
 	s->used++;

@@ -7,7 +7,8 @@
  * every owner name, the names inside NS, CNAME, DNAME, PTR, MX, KX, AFSDB,
  * RT, SRV, SVCB, HTTPS and SOA (MNAME) rdata, and the addresses of A and
  * AAAA records, in every section.  Each indicator is reported once per
- * collection, at the first place it matched.
+ * collection, at the first place it matched.  Every suffix of a message's
+ * names is hashed and looked up once, however many names share it.
  */
 #ifndef DNS_GAZER_IOC_MATCH_H
 #define DNS_GAZER_IOC_MATCH_H
@@ -34,6 +35,7 @@ struct ioc_hit {
 
 struct ioc_hits {
 	const struct ioc_set *set; /* borrowed */
+	bool names, addrs;         /* whether the set has name / address indicators */
 	size_t n;
 	bool more;                 /* further indicators matched but were not kept */
 	struct ioc_hit hit[IOC_MATCH_MAX];
@@ -41,6 +43,13 @@ struct ioc_hits {
 
 /* Start an empty collection against set. */
 void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set);
+
+/* Empty the collection for the next transaction, against the same set. */
+static inline void ioc_hits_clear(struct ioc_hits *h)
+{
+	h->n = 0;
+	h->more = false;
+}
 
 /*
  * Match every name and address of m (parsed from m->wire, which must still
