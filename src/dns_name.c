@@ -178,6 +178,15 @@ static int parse_label(const char *text, size_t len, size_t *i, uint8_t *out, si
 	size_t n = 0, j = *i; /* j: a local, so out[] stores cannot alias it */
 	size_t limit = room < 63 ? room : 63;
 	while (j < len) {
+		/* a run of plain octets (most names have nothing else), copied at once */
+		size_t run = 0, max = len - j < limit - n ? len - j : limit - n;
+		while (run < max && char_class[(unsigned char)text[j + run]] == CH_PLAIN)
+			run++;
+		memcpy(out + n, text + j, run);
+		n += run;
+		j += run;
+		if (j == len)
+			break;
 		unsigned char c = (unsigned char)text[j];
 		uint8_t k = char_class[c];
 		if (k == CH_DOT)
@@ -248,10 +257,32 @@ static const uint8_t lower_tab[256] = {
 #undef L1
 };
 
+/*
+ * Eight octets lowered at once: 0x20 is added to each octet in 'A'..'Z'
+ * (adding to the 7 low bits cannot carry into the next octet; octets with
+ * the top bit set are left alone).
+ */
+static uint64_t lower8(uint64_t w)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t low7 = w & (ones * 0x7F);
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');  /* top bit: >= 'A' */
+	uint64_t gt_z = low7 + ones * (0x7F - 'Z');  /* top bit: >  'Z' */
+	uint64_t upper = ge_a & ~gt_z & ~w & (ones * 0x80);
+	return w | (upper >> 2);
+}
+
 void dns_name_lower(uint8_t *wire, size_t wlen)
 {
 	/* Length octets are < 64, so lowering them is harmless. */
-	for (size_t i = 0; i < wlen; i++)
+	size_t i = 0;
+	for (; wlen - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, wire + i, 8);
+		w = lower8(w);
+		memcpy(wire + i, &w, 8);
+	}
+	for (; i < wlen; i++)
 		wire[i] = lower_tab[wire[i]];
 }
 

@@ -517,7 +517,8 @@ static const char *add_line(struct ioc_set *s, const char *line, size_t n)
 	if (memchr(line + b, '\0', n - b))
 		return "NUL byte in line";
 	size_t e = b;
-	while (e < n && !is_blank(line[e]))
+	/* every blank is <= ' ': one test per octet of a name */
+	while (e < n && ((unsigned char)line[e] > ' ' || !is_blank(line[e])))
 		e++;
 	const char *lt = NULL;
 	size_t ln = 0;

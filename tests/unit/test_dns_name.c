@@ -298,6 +298,25 @@ START_TEST(lower_ascii_only)
 }
 END_TEST
 
+/* Every octet value, at every place of a buffer (eight at a time and the rest). */
+START_TEST(lower_every_octet)
+{
+	uint8_t w[19];
+	for (unsigned v = 0; v < 256; v++) {
+		for (size_t at = 0; at < sizeof(w); at++) {
+			for (size_t i = 0; i < sizeof(w); i++)
+				w[i] = (uint8_t)(i == at ? v : 0xC0 + i); /* neighbours: not letters */
+			dns_name_lower(w, sizeof(w));
+			unsigned want = v >= 'A' && v <= 'Z' ? v + 32 : v;
+			ck_assert_uint_eq(w[at], want);
+			for (size_t i = 0; i < sizeof(w); i++)
+				if (i != at)
+					ck_assert_uint_eq(w[i], 0xC0 + i);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dns_name");
@@ -318,6 +337,7 @@ int main(void)
 	tcase_add_test(tc, from_text_refuses);
 	tcase_add_test(tc, from_text_limits);
 	tcase_add_test(tc, lower_ascii_only);
+	tcase_add_test(tc, lower_every_octet);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
