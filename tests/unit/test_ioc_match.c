@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,84 @@ START_TEST(cname_chain_target)
 	ck_assert_str_eq(h.hit[0].label, "feed");
 	ck_assert_str_eq(h.hit[0].matched, "cdn.evil.test.");
 	ck_assert(h.hit[0].reply);
+	ioc_set_free(s);
+}
+END_TEST
+
+/*
+ * Names that share a suffix share its look-up: what a suffix is as a whole
+ * name ("*." does not match it) and as the parent of a longer name ("*."
+ * does) must both come out right, whichever name reaches it first.
+ */
+START_TEST(shared_suffixes)
+{
+	struct ioc_set *s = load("*.zone.test\tw\n");
+	struct wb m;
+	/* zone.test? CNAME x.zone.test (x + pointer to the question); x.zone.test A */
+	wb_dns_header(&m, 1, 0x8180, 1, 2, 0, 0);
+	size_t q = m.n;
+	wb_question(&m, "zone.test", T_A, 1);
+	wb_name_ptr(&m, "", (long)q);
+	size_t rd = m.n + 10;
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 4);
+	wb_name_ptr(&m, "x", (long)q);
+	wb_name_ptr(&m, "", (long)rd);
+	wb_rr_fixed(&m, T_A, 1, 60, 4);
+	wb_bytes(&m, "\xc0\x00\x02\x01", 4);
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 1); /* not the question, not the answer's owner */
+	ck_assert_str_eq(h.hit[0].where, "answer.data");
+	ck_assert_str_eq(h.hit[0].indicator, "*.zone.test.");
+	ck_assert_str_eq(h.hit[0].matched, "x.zone.test.");
+
+	/* the other way round: the longer name first, then a pointer to its parent */
+	struct wb r;
+	wb_dns_header(&r, 2, 0x8180, 1, 1, 0, 0);
+	q = r.n;
+	wb_question(&r, "a.zone.test", T_NS, 1);
+	wb_name_ptr(&r, "", (long)q);
+	wb_rr_fixed(&r, T_NS, 1, 60, 2);
+	wb_name_ptr(&r, "", (long)q + 2); /* zone.test: listed only below */
+	ioc_set_free(s);
+	s = load("*.zone.test\tw\nzone.test\td\n");
+	match(&h, s, &r);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].where, "query"); /* the most specific: zone.test itself */
+	ck_assert_str_eq(h.hit[0].indicator, "zone.test.");
+	ioc_set_free(s);
+	s = load("*.zone.test\tw\n");
+	match(&h, s, &r);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].where, "query");
+	ck_assert_str_eq(h.hit[0].indicator, "*.zone.test.");
+	ioc_hits_init(&h, s); /* the NS target alone: zone.test itself is not below it */
+	ioc_match_msg(&h, &msg, true, true);
+	ck_assert_uint_eq(h.n, 0);
+	ioc_set_free(s);
+}
+END_TEST
+
+/* Many names, so the memo of suffixes wraps around and must not confuse two. */
+START_TEST(many_names_in_one_message)
+{
+	struct ioc_set *s = load("n77.many.test\tm\n");
+	struct wb m;
+	wb_dns_header(&m, 1, 0x8180, 1, 100, 0, 0);
+	size_t q = m.n;
+	wb_question(&m, "many.test", T_NS, 1);
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "n%d", i);
+		wb_name_ptr(&m, "", (long)q);
+		wb_rr_fixed(&m, T_NS, 1, 60, (unsigned)strlen(name) + 3);
+		wb_name_ptr(&m, name, (long)q);
+	}
+	struct ioc_hits h;
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].matched, "n77.many.test.");
+	ck_assert_str_eq(h.hit[0].where, "answer.data");
 	ioc_set_free(s);
 }
 END_TEST
@@ -490,6 +569,8 @@ int main(void)
 	tcase_add_test(tc, addresses_in_records);
 	tcase_add_test(tc, hits_are_bounded);
 	tcase_add_test(tc, broken_rdata_names);
+	tcase_add_test(tc, shared_suffixes);
+	tcase_add_test(tc, many_names_in_one_message);
 	tcase_add_test(tc, gazer_alerts_as_the_client_asks);
 	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
 	suite_add_tcase(s, tc);
