@@ -196,18 +196,27 @@ static size_t first_label(const uint8_t *msg, size_t len, size_t pos)
 	return pos;
 }
 
+/*
+ * Whether the name at pos surely matches nothing, at a glance: the root
+ * (OPT records), or a pointer to the question already matched in its query
+ * or to a name already looked up with no hit (most owner names).
+ */
+static inline bool nothing_at(const struct scan *sc, size_t pos)
+{
+	if (pos >= sc->len || sc->msg[pos] == 0)
+		return true;
+	if (pos + 1 == sc->len || (sc->msg[pos] & 0xC0) != 0xC0)
+		return false;
+	size_t t = ((size_t)(sc->msg[pos] & 0x3F) << 8) | sc->msg[pos + 1];
+	const struct suffix *seen;
+	return t < pos && (t == sc->skip || ((seen = memo_get(sc, t)) && seen->whole.slot == REF_NONE));
+}
+
 /* Match the name at pos; where and reply say where it is, for a hit. */
 static void match_name_at(struct ioc_hits *h, struct scan *sc, size_t pos, const char *where,
                           bool reply)
 {
 	struct suffix x;
-	/* most owner names are a pointer to a name already looked up */
-	if (pos + 1 < sc->len && (sc->msg[pos] & 0xC0) == 0xC0) {
-		size_t t = ((size_t)(sc->msg[pos] & 0x3F) << 8) | sc->msg[pos + 1];
-		const struct suffix *seen;
-		if (t < pos && (t == sc->skip || ((seen = memo_get(sc, t)) && seen->whole.slot == REF_NONE)))
-			return;
-	}
 	if (!name_suffix(sc, pos, &x) || x.whole.slot == REF_NONE)
 		return;
 	struct ioc_hit *hit = add_hit(h, x.whole, where, reply);
@@ -273,7 +282,7 @@ static void match_rdata(struct ioc_hits *h, struct scan *sc, const struct dns_rr
 		return;
 	}
 	int off = rdata_name_offset(rr->type);
-	if (off >= 0 && h->names && rr->rdlen > off)
+	if (off >= 0 && h->names && rr->rdlen > off && !nothing_at(sc, rr->rdata_off + (size_t)off))
 		match_name_at(h, sc, rr->rdata_off + (size_t)off, where, reply);
 }
 
@@ -291,7 +300,7 @@ void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool
 			sc.skip = first_label(m->wire, m->wire_len, rr->name_off);
 			continue;
 		}
-		if (h->names)
+		if (h->names && !nothing_at(&sc, rr->name_off))
 			match_name_at(h, &sc, rr->name_off, where_names[sec][0], reply);
 		if (sec != DNS_SEC_QUESTION)
 			match_rdata(h, &sc, rr, where_names[sec][1], reply);

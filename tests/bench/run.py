@@ -246,6 +246,52 @@ def measure(label, cmd, out_dir, repeat, outputs, stdout_name="stdout.txt", text
     return best
 
 
+def ioc_cost(gazer, pcap, ioc, out_dir, rounds):
+    """What matching indicators costs, apart from loading them.  Four runs,
+    interleaved for `rounds` rounds so that a slow spell of a shared
+    machine hits all alike: the capture without and with the list, and an
+    empty capture (the same pcap header) without and with it, which times
+    loading alone.  Output goes to /dev/null, so the base is the smallest
+    and the ratio the least flattering.  The least of each is kept: noise
+    only ever adds time."""
+    empty = os.path.join(out_dir, "empty.pcap")
+    with open(pcap, "rb") as f, open(empty, "wb") as e:
+        e.write(f.read(24))
+    runs = {
+        "base": [gazer, "-q", "-r", pcap, "-t", "/dev/null"],
+        "ioc": [gazer, "-q", "-r", pcap, "-t", "/dev/null", "--ioc", ioc],
+        "start": [gazer, "-q", "-r", empty, "-t", "/dev/null"],
+        "load": [gazer, "-q", "-r", empty, "-t", "/dev/null", "--ioc", ioc],
+    }
+    best = {k: {"wall": float("inf"), "cpu": float("inf"), "rss": 0} for k in runs}
+    order = list(runs)
+    for r in range(rounds):
+        for k in order[r % 4:] + order[:r % 4]:
+            rc, wall, user, sys_, rss = run_once(runs[k], out_dir, "stdout.txt")
+            if rc != 0:
+                print("ioc cost: %s run failed (exit %d)" % (k, rc))
+                return None
+            b = best[k]
+            b["wall"], b["cpu"], b["rss"] = min(b["wall"], wall), min(b["cpu"], user + sys_), \
+                max(b["rss"], rss)
+    out = {}
+    for t in ("wall", "cpu"):
+        load = best["load"][t] - best["start"][t]
+        match = best["ioc"][t] - best["base"][t] - load
+        out[t] = (best["base"][t], best["ioc"][t], load, match, 100.0 * match / best["base"][t])
+    print()
+    print("Indicator matching, %d domain indicators (least of %d interleaved rounds, output "
+          "to /dev/null):" % (sum(1 for _ in open(ioc)) - 1, rounds))
+    print("        base s   with list s   loading s   matching s   matching %")
+    for t in ("wall", "cpu"):
+        base, ioc_s, load, match, pct = out[t]
+        print("%-6s %7.3f   %11.3f   %9.3f   %10.3f   %+9.1f %%" % (t, base, ioc_s, load,
+                                                                     match, pct))
+    print("loading: the empty capture with the list, less without; matching: the rest of "
+          "the difference; peak RSS with the list %.1f MiB" % (best["ioc"]["rss"] / 1024))
+    return out
+
+
 def version(cmd):
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
@@ -270,6 +316,8 @@ def main():
     ap.add_argument("--no-peers", action="store_true", help="skip tshark and dnscap")
     ap.add_argument("--ioc-count", type=int, default=int(os.environ.get("BENCH_IOC", 1000000)),
                     help="domain indicators in the list of the --ioc mode")
+    ap.add_argument("--ioc-rounds", type=int, default=int(os.environ.get("BENCH_IOC_ROUNDS", 5)),
+                    help="interleaved rounds measuring the cost of matching (0: skip)")
     args = ap.parse_args()
 
     gazer = os.path.abspath(args.gazer)
@@ -364,6 +412,9 @@ def main():
         print(n)
     if sink:
         print("fluentd stand-in received %.1f MiB" % (sink.bytes / 2**20))
+    if args.ioc_rounds > 0 and "--ioc" in helptext:
+        if ioc_cost(gazer, pcap, ioc_list(args), out_dir, args.ioc_rounds) is None:
+            results.append({"label": "ioc cost", "status": "failed"})
     if not args.keep:
         shutil.rmtree(out_dir, ignore_errors=True)
     return 0 if all(r["status"] == "ok" or r["status"].startswith("skipped")
