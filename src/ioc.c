@@ -552,6 +552,12 @@ static const char *add_line(struct ioc_set *s, const char *line, size_t n)
 	return add_name(s, t, tn, label);
 }
 
+/* A UTF-8 byte order mark, which Windows tools put before a text file's first line. */
+static size_t bom_len(const char *line, size_t n)
+{
+	return n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 int ioc_set_add_text(struct ioc_set *s, const char *name, const char *text, size_t len,
                      char *err, size_t errlen)
 {
@@ -561,7 +567,8 @@ int ioc_set_add_text(struct ioc_set *s, const char *name, const char *text, size
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t end = nl ? (size_t)(nl - text) : len;
 		lineno++;
-		const char *why = add_line(s, text + i, end - i);
+		size_t skip = lineno == 1 ? bom_len(text, end) : 0;
+		const char *why = add_line(s, text + i + skip, end - i - skip);
 		if (why) {
 			snprintf(err, errlen, "%s:%zu: %s", name, lineno, why);
 			return -1;
@@ -625,7 +632,8 @@ int ioc_set_add_file(struct ioc_set *s, const char *path, char *err, size_t errl
 		lineno++;
 		if (n > 0 && line[n - 1] == '\n')
 			n--;
-		const char *why = add_line(s, line, (size_t)n);
+		size_t skip = lineno == 1 ? bom_len(line, (size_t)n) : 0;
+		const char *why = add_line(s, line + skip, (size_t)n - skip);
 		if (why) {
 			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
 			rc = -1;

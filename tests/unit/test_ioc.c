@@ -285,6 +285,33 @@ START_TEST(files)
 }
 END_TEST
 
+/* A byte order mark before the first line (Windows tools) is no indicator's part. */
+START_TEST(byte_order_mark)
+{
+	struct ioc_set *s = load("\xEF\xBB\xBFbom.test\r\nnext.test\r\n");
+	ck_assert_str_eq(lookup(s, "bom.test", NULL), "bom.test.");
+	ck_assert_str_eq(lookup(s, "next.test", NULL), "next.test.");
+	ioc_set_free(s);
+
+	char path[] = "/tmp/test_ioc.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	static const char text[] = "\xEF\xBB\xBF# feed\nfile.test\n\xEF\xBB\xBFlater.test\n";
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	s = ioc_set_new();
+	/* only before the first line: elsewhere it is a bad character */
+	ck_assert_int_eq(ioc_set_add_file(s, path, err, sizeof(err)), -1);
+	char want[600];
+	snprintf(want, sizeof(want), "%s:3: character outside printable ASCII (write IDNs as xn--)",
+	         path);
+	ck_assert_str_eq(err, want);
+	ck_assert_str_eq(lookup(s, "file.test", NULL), "file.test.");
+	ioc_set_free(s);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(many_indicators)
 {
 	/* enough to grow the table several times; every one stays findable */
@@ -334,6 +361,7 @@ int main(void)
 	tcase_add_test(tc, most_specific_wins);
 	tcase_add_test(tc, case_and_escapes_are_one_name);
 	tcase_add_test(tc, comments_blanks_labels);
+	tcase_add_test(tc, byte_order_mark);
 	tcase_add_test(tc, first_label_wins_and_labels_are_shared);
 	tcase_add_test(tc, addresses_and_prefixes);
 	tcase_add_test(tc, odd_prefix_lengths);
