@@ -288,7 +288,7 @@ END_TEST
 /* A byte order mark before the first line (Windows tools) is no indicator's part. */
 START_TEST(byte_order_mark)
 {
-	struct ioc_set *s = load("\xEF\xBB\xBFbom.test\r\nnext.test\r\n");
+	struct ioc_set *s = load("\xEF\xBB\xBF" "bom.test\r\nnext.test\r\n");
 	ck_assert_str_eq(lookup(s, "bom.test", NULL), "bom.test.");
 	ck_assert_str_eq(lookup(s, "next.test", NULL), "next.test.");
 	ioc_set_free(s);
@@ -296,7 +296,7 @@ START_TEST(byte_order_mark)
 	char path[] = "/tmp/test_ioc.XXXXXX";
 	int fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
-	static const char text[] = "\xEF\xBB\xBF# feed\nfile.test\n\xEF\xBB\xBFlater.test\n";
+	static const char text[] = "\xEF\xBB\xBF" "# feed\nfile.test\n\xEF\xBB\xBFlater.test\n";
 	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
 	close(fd);
 	s = ioc_set_new();
