@@ -3,14 +3,17 @@
 indicator list with SIGHUP between them (tests/system/ioc.sh).
 
   ioc_feed.py file OUT.pcap                  every phase into a plain file
-  ioc_feed.py fifo FIFO PID LIST NEW BAD     the same through FIFO to PID
+  ioc_feed.py fifo FIFO PID LIST NEW BAD ERR the same through FIFO to PID,
+                                             whose stderr goes to the file ERR
 
 Phase 1 runs with the list dns-gazer started with; before phase 2 the list
 becomes NEW and dns-gazer gets a SIGHUP; before phase 3 it becomes BAD (a
 reload that must fail and keep NEW's indicators); before phase 4 NEW
 again, and phase 4 is streamed with a SIGHUP every few transactions, so
 reloads land while traffic flows.  Between phases the feeder waits until
-dns-gazer has read everything and sleeps waiting for more, so each phase meets
+dns-gazer has read everything and sleeps waiting for more, and, since lists
+are reloaded in the background, until it has logged the reload's outcome
+(the lists in force change as that line is written), so each phase meets
 the list it should.
 """
 import fcntl
@@ -89,6 +92,20 @@ def wait_drained(fd, pid, timeout=20.0):
     sys.exit("dns-gazer did not drain the pipe in %.0f s" % timeout)
 
 
+def wait_loads(errlog, n, timeout=20.0):
+    """Until dns-gazer has logged the outcome of n loads of its lists (the
+    one at start-up included), good or bad."""
+    end = time.monotonic() + timeout
+    got = 0
+    while time.monotonic() < end:
+        with open(errlog, errors="replace") as f:
+            got = sum(1 for line in f if " indicators from " in line or "(not reloaded" in line)
+        if got >= n:
+            return
+        time.sleep(0.02)
+    sys.exit("dns-gazer logged %d loads of its lists in %.0f s, not %d" % (got, timeout, n))
+
+
 def replace(src, dst):
     shutil.copyfile(src, dst + ".tmp")
     os.replace(dst + ".tmp", dst)
@@ -100,19 +117,23 @@ def main():
         with open(sys.argv[2], "wb") as f:
             f.write(header() + b"".join(record(p) for phase in ph for p in phase))
         return
-    fifo, pid, lst, new, bad = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+    fifo, pid, lst, new, bad, errlog = sys.argv[2], int(sys.argv[3]), *sys.argv[4:8]
     fd = os.open(fifo, os.O_WRONLY)
     os.write(fd, header() + b"".join(record(p) for p in ph[0]))
     for n, src in ((1, new), (2, bad), (3, new)):
         wait_drained(fd, pid)
         replace(src, lst)
         os.kill(pid, signal.SIGHUP)
+        wait_loads(errlog, 1 + n)
         if n < 3:
             os.write(fd, b"".join(record(p) for p in ph[n]))
     # phase 4: reloads while the packets flow
     for i in range(0, len(ph[3]), HUP_EVERY * 2):
         os.write(fd, b"".join(record(p) for p in ph[3][i:i + HUP_EVERY * 2]))
         os.kill(pid, signal.SIGHUP)
+    # at least one more load started during phase 4: its outcome is logged
+    # before the end of the input, which abandons a load still running
+    wait_loads(errlog, 5)
     os.close(fd)
 
 
