@@ -138,7 +138,7 @@ static void reload_ioc(struct run_ctx *rc)
 	ioc_reload_requested = 0;
 	if (!rc->loader)
 		return;
-	(void)ioc_loader_request(rc->loader); /* or after the load running */
+	(void)ioc_loader_request(rc->loader); /* or remembered while one runs */
 	rc->ioc_loading = true;
 }
 
