@@ -67,15 +67,19 @@ check "traffic during the load meets the old list" diff -u "$tmp/alerts.want" "$
 txs() { [ "$(grep -c '	dns-gazer\.dns\.tx	.*"status": "success"' "$tmp/out")" -eq 15 ]; }
 check "no transaction lost" txs
 
-# Start-up, then one reload; the one the end of the input cut short is
-# abandoned, with no error.
+# Start-up, then the reload, logged as it ended (the feeder saw it before
+# phase C).  The last reload, which the end of the input cut short, is
+# abandoned with no error (it could only be logged had dns-gazer stalled
+# between two reads for as long as the rest of the list took to load).
 loads() {
     printf 'dns-gazer: 1 indicators from 1 file\ndns-gazer: %s indicators from 1 file\n' \
         "$lines" >"$tmp/loads.want"
     grep -v '^dns-gazer: statistics' "$tmp/err" | grep -v '^  ' >"$tmp/loads"
+    [ "$(sed -n 3p "$tmp/loads")" = "dns-gazer: $lines indicators from 1 file" ] &&
+        sed -i 3d "$tmp/loads"
     diff -u "$tmp/loads.want" "$tmp/loads"
 }
-check "the reload is logged once, as it ends" loads
+check "each reload is logged as it ends, no error" loads
 
 echo "$fail failed"
 [ "$fail" -eq 0 ]
