@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "gazer.h"
 #include "ioc.h"
+#include "ioc_loader.h"
 #include "log.h"
 #include "options.h"
 #include "pidfile.h"
@@ -105,44 +106,64 @@ struct run_ctx {
 	struct progress progress;
 	bool reported_failing[MAX_SINKS]; /* the sink's failure was logged */
 	int64_t quiet_until_us[MAX_SINKS]; /* no new failure message before (monotonic) */
-	struct ioc_set *ioc;           /* the lists in force; NULL without --ioc */
+	struct ioc_set *ioc;           /* the lists in force, owned; NULL without --ioc */
+	struct ioc_loader *loader;     /* reloads them (SIGHUP); NULL without --ioc */
+	bool ioc_loading;              /* the loader is busy: look whether it ended */
 };
 
-/*
- * Load every --ioc file into a new set.  NULL after one error line (what
- * adds to the message, e.g. that the old lists stay).
- */
-static struct ioc_set *load_ioc(const struct options *o, const char *what)
+static void log_ioc_loaded(const struct ioc_set *s, size_t nfiles)
 {
-	char err[768];
-	struct ioc_set *s = ioc_set_new();
+	log_info("%zu indicators from %zu file%s", ioc_set_count(s), nfiles, nfiles > 1 ? "s" : "");
+}
+
+/* Load every --ioc file before capture starts; NULL after one error line. */
+static struct ioc_set *load_ioc(const struct options *o)
+{
+	char err[IOC_LOAD_ERRLEN];
+	struct ioc_set *s = ioc_load(o->ioc_files, o->nioc, NULL, err, sizeof(err));
 	if (!s) {
-		log_error("cannot load indicators: out of memory or no random source%s", what);
+		log_error("%s", err);
 		return NULL;
 	}
-	for (size_t i = 0; i < o->nioc; i++) {
-		if (ioc_set_add_file(s, o->ioc_files[i], err, sizeof(err)) < 0) {
-			log_error("%s%s", err, what);
-			ioc_set_free(s);
-			return NULL;
-		}
-	}
-	log_info("%zu indicators from %zu file%s", ioc_set_count(s), o->nioc, o->nioc > 1 ? "s" : "");
+	log_ioc_loaded(s, o->nioc);
 	return s;
 }
 
-/* SIGHUP: load the lists anew, and swap them in only if all loaded. */
+/*
+ * SIGHUP: load the lists anew on the loader's thread, while capture goes
+ * on with the old ones; collect_ioc() swaps them when the load has ended.
+ */
 static void reload_ioc(struct run_ctx *rc)
 {
 	ioc_reload_requested = 0;
-	if (!rc->ioc)
+	if (!rc->loader)
 		return;
-	struct ioc_set *s = load_ioc(rc->o, " (not reloaded: the old lists stay)");
-	if (!s)
-		return;
-	gazer_set_ioc(rc->gazer, s);
-	ioc_set_free(rc->ioc);
-	rc->ioc = s;
+	(void)ioc_loader_request(rc->loader); /* or remembered while one runs */
+	rc->ioc_loading = true;
+}
+
+/* A reload ended: swap the new lists in only if all loaded. */
+static void collect_ioc(struct run_ctx *rc)
+{
+	char err[IOC_LOAD_ERRLEN];
+	struct ioc_set *s = NULL;
+	switch (ioc_loader_collect(rc->loader, &s, err, sizeof(err))) {
+	case IOC_LOAD_NONE:
+		break;
+	case IOC_LOAD_FAILED:
+		log_error("%s (not reloaded: the old lists stay)", err);
+		break;
+	case IOC_LOAD_OK:
+		/* The gazer borrows the set and keeps nothing of it from one
+		 * frame to the next (a pending query keeps only whether it
+		 * matched): the old set can go at once. */
+		gazer_set_ioc(rc->gazer, s);
+		ioc_set_free(rc->ioc);
+		rc->ioc = s;
+		log_ioc_loaded(s, rc->o->nioc);
+		break;
+	}
+	rc->ioc_loading = ioc_loader_busy(rc->loader);
 }
 
 /*
@@ -271,6 +292,9 @@ static void on_clock(struct run_ctx *rc)
 
 static void check_signals(struct run_ctx *rc)
 {
+	/* per frame: a load running costs one atomic load, none a plain one */
+	if (rc->ioc_loading && ioc_loader_ended(rc->loader))
+		collect_ioc(rc);
 	if (ioc_reload_requested)
 		reload_ioc(rc);
 	if (stats_requested) {
@@ -569,8 +593,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 
 /*
  * Run the pipeline from the inputs to the sinks, counting into st and
- * matching the indicators of ioc (owned: freed here, NULL for none);
- * returns the exit status.
+ * matching the indicators of ioc (owned: freed here, NULL for none),
+ * which SIGHUP reloads in the background; returns the exit status.
  */
 static int run(const struct options *o, struct inputs *in, struct sink **sinks, size_t nsinks,
                const struct sink_tags *tags, struct stats *st, struct ioc_set *ioc)
@@ -586,20 +610,32 @@ static int run(const struct options *o, struct inputs *in, struct sink **sinks, 
 		ioc_set_free(ioc);
 		return 1;
 	}
+	struct ioc_loader *loader = NULL;
+	if (ioc && !(loader = ioc_loader_new(o->ioc_files, o->nioc))) {
+		log_error("cannot start: out of memory");
+		gazer_free(g);
+		ioc_set_free(ioc);
+		return 1;
+	}
 	gazer_set_ioc(g, ioc);
 	struct run_ctx ctx = {.o = o, .gazer = g, .sinks = sinks, .nsinks = nsinks, .stats = st,
-	                      .tags = tags, .ioc = ioc};
+	                      .tags = tags, .ioc = ioc, .loader = loader};
 	ctx.next_flush_us = clock_mono_us() + FLUSH_EVERY_US;
 	if (o->stats_interval_sec)
 		ctx.next_stats_us = clock_mono_us() + (int64_t)o->stats_interval_sec * 1000000;
 	progress_init(&ctx.progress, stderr, !o->quiet && !o->daemon && !o->iface);
 	int rc = run_inputs(in, &ctx);
+	/* A reload still loading would come too late: let it end at the next
+	 * file while the rest is written out. */
+	if (loader)
+		ioc_loader_cancel(loader);
 	progress_end(&ctx.progress);
 	gazer_drain(g);
 	if (o->stats_interval_sec)
 		emit_stats(&ctx);
 	sync_stats(&ctx);
 	gazer_free(g);
+	ioc_loader_free(loader); /* waits for a load to end its file */
 	ioc_set_free(ctx.ioc); /* the lists in force: reloads swap them */
 	return rc;
 }
@@ -632,7 +668,7 @@ int main(int argc, char **argv)
 	}
 	/* Indicators are loaded before detaching, so a bad list stops the start. */
 	struct ioc_set *ioc = NULL;
-	if (rc == 0 && o.nioc && !(ioc = load_ioc(&o, "")))
+	if (rc == 0 && o.nioc && !(ioc = load_ioc(&o)))
 		rc = 1;
 	if (rc == 0) {
 		if (o.iface && geteuid() == 0 && !o.user[0])

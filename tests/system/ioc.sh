@@ -98,7 +98,8 @@ printf 'new.test\tv3\nnewer.test\n*.\n' >"$tmp/broken.txt"
 mkfifo "$tmp/fifo" || exit 99
 "$DNS_GAZER" -r "$tmp/fifo" --ioc "$tmp/list.txt" -t "$tmp/reload.out" 2>"$tmp/reload.err" &
 pid=$!
-timeout 60 "$PYTHON3" "$feed" fifo "$tmp/fifo" "$pid" "$tmp/list.txt" "$tmp/new.txt" "$tmp/broken.txt"
+timeout 60 "$PYTHON3" "$feed" fifo "$tmp/fifo" "$pid" "$tmp/list.txt" "$tmp/new.txt" "$tmp/broken.txt" \
+    "$tmp/reload.err"
 frc=$?
 # bounded wait for dns-gazer to finish the input
 i=0
