@@ -19,9 +19,9 @@
  * Storage: one open-addressing table with a randomly seeded hash, behind
  * a Bloom filter that answers most look-ups of unlisted names from cache.
  * A name's key is its lower-case wire form; the hash of a name is built
- * label by label from the right (ioc_probe.h), so the hashes of all its
- * suffixes come from one pass, and a look-up costs one filter probe per
- * label.  Address keys are the family, the prefix length and the
+ * label by label from the right, so the hashes of all its suffixes come
+ * from one pass, and a look-up costs one filter probe per label (none for
+ * a label count that no indicator has).  Address keys are the family, the prefix length and the
  * masked bytes; a look-up probes once per prefix length present in the
  * set, longest first.
  *
@@ -85,19 +85,12 @@ bool ioc_lookup_name(const struct ioc_set *s, const uint8_t *wire, size_t wlen,
                      struct ioc_ref *ref);
 
 /*
- * Look-ups of names where they sit in a message, suffix by suffix
- * (ioc_match.c), without copying them: the hash of each suffix comes from
- * ioc_probe.h with the set's probe, which also says whether a suffix with
- * that hash may be listed (for about one unlisted suffix in twenty it says
- * yes).  If so, ioc_suffix_find takes the suffix in lower-case wire form
- * and returns what it is listed as (IOC_DOMAIN, IOC_BELOW, both, or 0),
- * with its slot for an ioc_ref.  The probe lives as long as the set.
+ * The same for the name at msg[pos] of a message of len bytes, followed
+ * through its compression pointers where it sits (dns_name.h's rules),
+ * without a copy.
  */
-enum { IOC_DOMAIN = 1u << IOC_KIND_DOMAIN, IOC_BELOW = 1u << IOC_KIND_BELOW };
-struct ioc_probe;
-const struct ioc_probe *ioc_set_probe(const struct ioc_set *s);
-unsigned ioc_suffix_find(const struct ioc_set *s, uint64_t h, const uint8_t *key, size_t n,
-                         uint32_t *slot);
+bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos,
+                        struct ioc_ref *ref);
 
 /* Look up an address: the longest prefix containing it, if any. */
 bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct ioc_ref *ref);

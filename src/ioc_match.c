@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "dns_types.h"
-#include "ioc_probe.h"
 #include "tbuf.h"
 
 /* Names of places: [section][0 = owner name, 1 = in the rdata]. */
@@ -18,143 +17,17 @@ static const char *const where_names[4][2] = {
 };
 
 /*
- * Matching walks each name where it sits in the message and remembers, per
- * suffix (by the offset of its first label), its hash and what the most
- * specific indicator for it is.  A name that ends in a suffix seen before
- * (a compression pointer to the question, most often) hashes and probes
- * only its own new labels, so every suffix of a message is looked up once.
- *
- * The memo is a small direct-mapped cache: a suffix pushed out is simply
- * computed again.  A suffix is reused whatever pointer limit the walk that
- * reached it had (dns_name.h): a malformed name may then match where
- * dns_name_unpack would refuse it, never the other way round.
+ * The names of one message already looked up, by the offset of their first
+ * label: a name that is a pointer to one of them (most owner names) is the
+ * same name, and needs no second look-up.
  */
-#define MEMO_SLOTS 128
-#define REF_NONE UINT32_MAX
+#define SEEN_MAX 64
 
-struct suffix {
-	uint32_t off;         /* of its first label in the message */
-	uint32_t wlen;        /* octets in wire form, root included */
-	uint64_t hash;        /* ioc_label_hash chain */
-	struct ioc_ref whole; /* best indicator for a name that is this suffix */
-	struct ioc_ref below; /* best for a name ending in it (then "*." counts) */
+struct seen {
+	size_t skip;                 /* the question matched in its query (SIZE_MAX: none) */
+	size_t n;
+	uint32_t start[SEEN_MAX];
 };
-
-struct scan {
-	const struct ioc_set *set;
-	const struct ioc_probe *pr;
-	const uint8_t *msg;
-	size_t len;
-	size_t skip;          /* names starting here are not looked up (SIZE_MAX: none) */
-	uint64_t used[MEMO_SLOTS / 64];
-	struct suffix memo[MEMO_SLOTS];
-};
-
-static void scan_init(struct scan *sc, const struct ioc_set *set, const uint8_t *msg, size_t len)
-{
-	sc->set = set;
-	sc->pr = ioc_set_probe(set);
-	sc->msg = msg;
-	sc->len = len;
-	sc->skip = SIZE_MAX;
-	memset(sc->used, 0, sizeof(sc->used));
-}
-
-static const struct suffix *memo_get(const struct scan *sc, size_t off)
-{
-	size_t i = off % MEMO_SLOTS;
-	if (!(sc->used[i / 64] & (UINT64_C(1) << (i % 64))) || sc->memo[i].off != off)
-		return NULL;
-	return &sc->memo[i];
-}
-
-static void memo_put(struct scan *sc, const struct suffix *x)
-{
-	size_t i = x->off % MEMO_SLOTS;
-	sc->used[i / 64] |= UINT64_C(1) << (i % 64);
-	sc->memo[i] = *x;
-}
-
-/* What the suffix starting at off, with hash hash, is listed as (ioc.h). */
-static unsigned listed(const struct scan *sc, size_t off, uint64_t hash, uint32_t *slot)
-{
-	uint8_t key[DNS_NAME_MAXWIRE];
-	size_t klen, pos = off;
-	if (dns_name_unpack(sc->msg, sc->len, &pos, key, &klen) != DNS_NAME_OK)
-		return 0;
-	dns_name_lower(key, klen);
-	return ioc_suffix_find(sc->set, hash, key, klen, slot);
-}
-
-/* The suffix made of the label at off followed by rest. */
-static void extend(const struct scan *sc, size_t off, const struct suffix *rest, struct suffix *x)
-{
-	uint32_t slot;
-	x->off = (uint32_t)off;
-	x->wlen = rest->wlen + 1 + sc->msg[off];
-	x->hash = ioc_probe_label(sc->pr, rest->hash, sc->msg, off);
-	x->whole = x->below = rest->below;
-	if (!ioc_probe_maybe(sc->pr, x->hash))
-		return;
-	unsigned kinds = listed(sc, off, x->hash, &slot);
-	if (kinds & IOC_DOMAIN)
-		x->whole = x->below = (struct ioc_ref){.slot = slot, .kind = IOC_KIND_DOMAIN};
-	else if (kinds & IOC_BELOW)
-		x->below = (struct ioc_ref){.slot = slot, .kind = IOC_KIND_BELOW};
-}
-
-/*
- * Walk the name at pos into x (its whole suffix); false when it is not
- * well formed (dns_name.h's rules) or starts at sc->skip.
- */
-static bool name_suffix(struct scan *sc, size_t pos, struct suffix *x)
-{
-	uint32_t lab[DNS_NAME_MAXWIRE / 2];
-	size_t n = 0, octets = 0, p = pos, limit = pos;
-	bool first = true;
-	const struct suffix *base;
-	for (;;) {
-		if (p >= sc->len)
-			return false;
-		uint8_t c = sc->msg[p];
-		if ((c & 0xC0) == 0xC0) {
-			if (sc->len - p < 2)
-				return false;
-			size_t t = ((size_t)(c & 0x3F) << 8) | sc->msg[p + 1];
-			if (t >= limit)
-				return false;
-			limit = p = t;
-			continue;
-		}
-		if (c & 0xC0)
-			return false;
-		if (first && p == sc->skip)
-			return false;
-		first = false;
-		if (c == 0) {
-			*x = (struct suffix){.off = (uint32_t)p, .wlen = 1, .hash = ioc_probe_root(sc->pr),
-			                     .whole = {.slot = REF_NONE}, .below = {.slot = REF_NONE}};
-			break;
-		}
-		if ((base = memo_get(sc, p)) != NULL) {
-			*x = *base;
-			break;
-		}
-		octets += 1 + (size_t)c;
-		if (sc->len - p - 1 < c || octets + 1 > DNS_NAME_MAXWIRE)
-			return false;
-		lab[n++] = (uint32_t)p;
-		p += 1 + (size_t)c;
-	}
-	if (octets + x->wlen > DNS_NAME_MAXWIRE)
-		return false;
-	while (n > 0) {
-		struct suffix rest = *x;
-		extend(sc, lab[--n], &rest, x);
-		memo_put(sc, x);
-	}
-	return true;
-}
 
 void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set)
 {
@@ -196,54 +69,53 @@ static size_t first_label(const uint8_t *msg, size_t len, size_t pos)
 	return pos;
 }
 
-/*
- * Whether the name at pos surely matches nothing, at a glance: the root
- * (OPT records), or a pointer to the question already matched in its query
- * or to a name already looked up with no hit (most owner names).
- */
-static inline bool nothing_at(const struct scan *sc, size_t pos)
+/* Whether the name starting at start was looked up; if not, remember it. */
+static bool seen_before(struct seen *sn, size_t start)
 {
-	if (pos >= sc->len || sc->msg[pos] == 0)
+	if (start == sn->skip)
 		return true;
-	if (pos + 1 == sc->len || (sc->msg[pos] & 0xC0) != 0xC0)
-		return false;
-	size_t t = ((size_t)(sc->msg[pos] & 0x3F) << 8) | sc->msg[pos + 1];
-	const struct suffix *seen;
-	return t < pos && (t == sc->skip || ((seen = memo_get(sc, t)) && seen->whole.slot == REF_NONE));
+	for (size_t i = 0; i < sn->n; i++)
+		if (sn->start[i] == start)
+			return true;
+	if (sn->n < SEEN_MAX)
+		sn->start[sn->n++] = (uint32_t)start;
+	return false;
 }
 
-/* Match the name at pos; where and reply say where it is, for a hit. */
-static void match_name_at(struct ioc_hits *h, struct scan *sc, size_t pos, const char *where,
-                          bool reply)
+/* Render the name at pos of msg[0..len) as seen into hit->matched. */
+static void render_matched(struct ioc_hit *hit, const uint8_t *msg, size_t len, size_t pos)
 {
-	struct suffix x;
-	if (!name_suffix(sc, pos, &x) || x.whole.slot == REF_NONE)
-		return;
-	struct ioc_hit *hit = add_hit(h, x.whole, where, reply);
-	if (!hit)
-		return;
 	uint8_t wire[DNS_NAME_MAXWIRE];
 	size_t wlen;
 	struct tbuf b;
 	tbuf_init(&b, hit->matched, sizeof(hit->matched));
-	if (dns_name_unpack(sc->msg, sc->len, &pos, wire, &wlen) == DNS_NAME_OK)
+	if (dns_name_unpack(msg, len, &pos, wire, &wlen) == DNS_NAME_OK)
 		dns_name_render(&b, wire, wlen);
 	if (tbuf_finish(&b) < 0)
 		hit->matched[0] = '\0';
 }
 
+/* Match the name at pos of m; where and reply say where it is, for a hit. */
+static void match_name_at(struct ioc_hits *h, const struct dns_msg *m, struct seen *sn,
+                          size_t pos, const char *where, bool reply)
+{
+	struct ioc_ref ref;
+	struct ioc_hit *hit;
+	if (pos >= m->wire_len || m->wire[pos] == 0 || seen_before(sn, first_label(m->wire,
+	                                                                       m->wire_len, pos)))
+		return;
+	if (ioc_lookup_name_at(h->set, m->wire, m->wire_len, pos, &ref) &&
+	    (hit = add_hit(h, ref, where, reply)))
+		render_matched(hit, m->wire, m->wire_len, pos);
+}
+
 void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen)
 {
 	struct ioc_ref ref;
-	struct ioc_hit *x;
-	if (!h->names || !ioc_lookup_name(h->set, wire, wlen, &ref) ||
-	    !(x = add_hit(h, ref, where_names[DNS_SEC_QUESTION][0], false)))
-		return;
-	struct tbuf b;
-	tbuf_init(&b, x->matched, sizeof(x->matched));
-	dns_name_render(&b, wire, wlen);
-	if (tbuf_finish(&b) < 0)
-		x->matched[0] = '\0';
+	struct ioc_hit *hit;
+	if (h->names && ioc_lookup_name(h->set, wire, wlen, &ref) &&
+	    (hit = add_hit(h, ref, where_names[DNS_SEC_QUESTION][0], false)))
+		render_matched(hit, wire, wlen, 0);
 }
 
 /* Offset of the name inside rdata of this type, or -1 if it holds none. */
@@ -261,20 +133,20 @@ static int rdata_name_offset(uint16_t type)
 	}
 }
 
-static void match_rdata(struct ioc_hits *h, struct scan *sc, const struct dns_rr *rr,
-                        const char *where, bool reply)
+static void match_rdata(struct ioc_hits *h, const struct dns_msg *m, struct seen *sn,
+                        const struct dns_rr *rr, const char *where, bool reply)
 {
 	size_t end = (size_t)rr->rdata_off + rr->rdlen;
-	if (end > sc->len)
+	if (end > m->wire_len)
 		return;
 	if ((rr->type == DNS_T_A && rr->rdlen == 4) || (rr->type == DNS_T_AAAA && rr->rdlen == 16)) {
 		if (!h->addrs)
 			return;
 		struct net_addr a;
 		if (rr->rdlen == 4)
-			net_addr_set4(&a, sc->msg + rr->rdata_off);
+			net_addr_set4(&a, m->wire + rr->rdata_off);
 		else
-			net_addr_set6(&a, sc->msg + rr->rdata_off);
+			net_addr_set6(&a, m->wire + rr->rdata_off);
 		struct ioc_ref ref;
 		struct ioc_hit *x;
 		if (ioc_lookup_addr(h->set, &a, &ref) && (x = add_hit(h, ref, where, reply)))
@@ -282,28 +154,37 @@ static void match_rdata(struct ioc_hits *h, struct scan *sc, const struct dns_rr
 		return;
 	}
 	int off = rdata_name_offset(rr->type);
-	if (off >= 0 && h->names && rr->rdlen > off && !nothing_at(sc, rr->rdata_off + (size_t)off))
-		match_name_at(h, sc, rr->rdata_off + (size_t)off, where, reply);
+	if (off >= 0 && h->names && rr->rdlen > off)
+		match_name_at(h, m, sn, rr->rdata_off + (size_t)off, where, reply);
+}
+
+/* Whether the name at pos is a compression pointer to target. */
+static inline bool points_to(const struct dns_msg *m, size_t pos, size_t target)
+{
+	return pos + 1 < m->wire_len && m->wire[pos] == (0xC0 | (target >> 8)) &&
+	       m->wire[pos + 1] == (target & 0xFF);
 }
 
 void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question)
 {
-	struct scan sc;
-	if (!m->wire)
+	struct seen sn; /* the array is not cleared: only sn.n entries are read */
+	if (!m->wire || !(h->names || h->addrs))
 		return;
-	scan_init(&sc, h->set, m->wire, m->wire_len);
+	sn.skip = SIZE_MAX;
+	sn.n = 0;
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct dns_rr *rr = &m->rr[i];
 		unsigned sec = (unsigned)rr->section & 3u;
 		if (skip_question && i == 0 && sec == DNS_SEC_QUESTION) {
 			/* matched in the query: names that are the same need no look-up */
-			sc.skip = first_label(m->wire, m->wire_len, rr->name_off);
+			sn.skip = first_label(m->wire, m->wire_len, rr->name_off);
 			continue;
 		}
-		if (h->names && !nothing_at(&sc, rr->name_off))
-			match_name_at(h, &sc, rr->name_off, where_names[sec][0], reply);
+		/* most owner names of a reply: a pointer straight to its question */
+		if (h->names && !points_to(m, rr->name_off, sn.skip))
+			match_name_at(h, m, &sn, rr->name_off, where_names[sec][0], reply);
 		if (sec != DNS_SEC_QUESTION)
-			match_rdata(h, &sc, rr, where_names[sec][1], reply);
+			match_rdata(h, m, &sn, rr, where_names[sec][1], reply);
 	}
 }
 

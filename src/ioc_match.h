@@ -7,8 +7,8 @@
  * every owner name, the names inside NS, CNAME, DNAME, PTR, MX, KX, AFSDB,
  * RT, SRV, SVCB, HTTPS and SOA (MNAME) rdata, and the addresses of A and
  * AAAA records, in every section.  Each indicator is reported once per
- * collection, at the first place it matched.  Every suffix of a message's
- * names is hashed and looked up once, however many names share it.
+ * collection, at the first place it matched.  Names are looked up where
+ * they sit in the message, without a copy.
  */
 #ifndef DNS_GAZER_IOC_MATCH_H
 #define DNS_GAZER_IOC_MATCH_H
