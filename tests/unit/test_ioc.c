@@ -96,6 +96,25 @@ START_TEST(wildcard_matches_only_below)
 }
 END_TEST
 
+/*
+ * A look-up stops at the first suffix (from the right) below which nothing
+ * is listed: deep indicators must still be reached through every level.
+ */
+START_TEST(deep_indicators_and_single_labels)
+{
+	struct ioc_set *s = load("a.b.c.d.deep.test\tdeep\n*.zip\n");
+	ck_assert_str_eq(lookup(s, "a.b.c.d.deep.test", NULL), "a.b.c.d.deep.test.");
+	ck_assert_str_eq(lookup(s, "x.y.A.B.c.d.DEEP.test", NULL), "a.b.c.d.deep.test.");
+	ck_assert_str_eq(lookup(s, "b.c.d.deep.test", NULL), "-"); /* above it: not listed */
+	ck_assert_str_eq(lookup(s, "deep.test", NULL), "-");
+	ck_assert_str_eq(lookup(s, "a.b.c.x.deep.test", NULL), "-");
+	ck_assert_str_eq(lookup(s, "files.zip", NULL), "*.zip."); /* one label, below only */
+	ck_assert_str_eq(lookup(s, "a.b.files.zip", NULL), "*.zip.");
+	ck_assert_str_eq(lookup(s, "zip", NULL), "-");
+	ioc_set_free(s);
+}
+END_TEST
+
 START_TEST(most_specific_wins)
 {
 	struct ioc_set *s = load("example\tbroad\n"
@@ -361,6 +380,7 @@ int main(void)
 	tcase_add_test(tc, most_specific_wins);
 	tcase_add_test(tc, case_and_escapes_are_one_name);
 	tcase_add_test(tc, comments_blanks_labels);
+	tcase_add_test(tc, deep_indicators_and_single_labels);
 	tcase_add_test(tc, byte_order_mark);
 	tcase_add_test(tc, first_label_wins_and_labels_are_shared);
 	tcase_add_test(tc, addresses_and_prefixes);
