@@ -819,7 +819,11 @@ static void reserve_for_file(struct ioc_set *s, FILE *fp)
 	reserve(s, lines, (size_t)st.st_size + 2 * lines);
 }
 
-int ioc_set_add_file(struct ioc_set *s, const char *path, char *err, size_t errlen)
+/* Lines between two looks at the cancel flag of ioc_set_add_file(). */
+#define CANCEL_EVERY 4096
+
+int ioc_set_add_file(struct ioc_set *s, const char *path, const atomic_bool *cancel, char *err,
+                     size_t errlen)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
@@ -834,6 +838,12 @@ int ioc_set_add_file(struct ioc_set *s, const char *path, char *err, size_t errl
 	errno = 0;
 	while ((n = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
+		if (cancel && lineno % CANCEL_EVERY == 0 &&
+		    atomic_load_explicit(cancel, memory_order_relaxed)) {
+			snprintf(err, errlen, "%s:%zu: loading cancelled", path, lineno);
+			rc = -1;
+			break;
+		}
 		if (n > 0 && line[n - 1] == '\n')
 			n--;
 		size_t skip = lineno == 1 ? bom_len(line, (size_t)n) : 0;

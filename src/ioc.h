@@ -31,6 +31,7 @@
 #ifndef DNS_GAZER_IOC_H
 #define DNS_GAZER_IOC_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,11 +62,15 @@ void ioc_set_free(struct ioc_set *s);
 
 /*
  * Add the indicators of a file.  Returns 0, or -1 with err holding one line
- * "PATH:LINE: reason" (or "PATH: reason" when the file cannot be read).
- * The set keeps what was added before the error: callers that must stay
- * consistent load into a new set and drop it on error.
+ * "PATH:LINE: reason" (or "PATH: reason" when the file cannot be read, or
+ * "PATH:LINE: loading cancelled" when *cancel, if cancel is not NULL, was
+ * found set: it is looked at every few thousand lines, so a large list
+ * read on a thread can be given up at once).  The set keeps what was added
+ * before the error: callers that must stay consistent load into a new set
+ * and drop it on error.
  */
-int ioc_set_add_file(struct ioc_set *s, const char *path, char *err, size_t errlen);
+int ioc_set_add_file(struct ioc_set *s, const char *path, const atomic_bool *cancel, char *err,
+                     size_t errlen);
 
 /*
  * Add the indicators of text[0..len), as if read from a file called name

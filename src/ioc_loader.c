@@ -18,7 +18,7 @@ struct ioc_loader {
 	bool again;               /* a request came during the active load */
 	/* shared: flags only */
 	atomic_bool done;         /* the active load ended: release by the loader */
-	atomic_bool cancel;       /* set by main, read by the loader between files */
+	atomic_bool cancel;       /* set by main, read by the loader as it reads */
 	/* written by the loading thread before done, read by main after the join */
 	struct ioc_set *result;
 	char err[IOC_LOAD_ERRLEN];
@@ -38,7 +38,7 @@ struct ioc_set *ioc_load(const char *const *files, size_t nfiles, const atomic_b
 			ioc_set_free(s);
 			return NULL;
 		}
-		if (ioc_set_add_file(s, files[i], err, errlen) < 0) {
+		if (ioc_set_add_file(s, files[i], cancel, err, errlen) < 0) {
 			ioc_set_free(s);
 			return NULL;
 		}

@@ -9,7 +9,7 @@
  * captures (main.c).  Only the load itself runs on the loader's thread,
  * which touches nothing but the file names (read only), the set it builds,
  * the result fields of the loader and two atomic flags: "done" (written by
- * it when the load ends) and "cancel" (read by it between files).  Main
+ * it when the load ends) and "cancel" (read by it as it reads).  Main
  * reads the result only after joining the thread, so the set is complete
  * and visible before main sees it.
  *
@@ -35,9 +35,9 @@
 /*
  * Load files[0..nfiles) in order into a new set.  Returns the set (owned
  * by the caller), or NULL with err holding one line: "PATH:LINE: reason",
- * "PATH: reason", an out-of-memory message, or "loading cancelled" when
- * *cancel (if cancel is not NULL) was set before a file was opened.  A file
- * being read is read to its end: cancelling takes effect between files.
+ * "PATH: reason", an out-of-memory message, or "loading cancelled" (with
+ * the file and line it stopped at, if any) when *cancel (if cancel is not
+ * NULL) was found set, before each file and every few thousand lines.
  */
 struct ioc_set *ioc_load(const char *const *files, size_t nfiles, const atomic_bool *cancel,
                          char *err, size_t errlen);
@@ -87,8 +87,9 @@ enum ioc_load_status ioc_loader_collect(struct ioc_loader *l, struct ioc_set **s
 void ioc_loader_cancel(struct ioc_loader *l);
 
 /*
- * Cancel any load, wait for its thread (up to the end of the file being
- * read) and free the loader with any set it holds.  NULL is allowed.
+ * Cancel any load, wait for its thread (a few thousand lines at most,
+ * unless a read blocks) and free the loader with any set it holds.  NULL
+ * is allowed.
  */
 void ioc_loader_free(struct ioc_loader *l);
 

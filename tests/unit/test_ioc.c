@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +281,7 @@ START_TEST(files)
 	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
 	close(fd);
 	struct ioc_set *s = ioc_set_new();
-	ck_assert_int_eq(ioc_set_add_file(s, path, err, sizeof(err)), -1);
+	ck_assert_int_eq(ioc_set_add_file(s, path, NULL, err, sizeof(err)), -1);
 	char want[600];
 	snprintf(want, sizeof(want), "%s:4: empty label", path);
 	ck_assert_str_eq(err, want);
@@ -289,7 +290,7 @@ START_TEST(files)
 	/* without the bad line it loads; the lines before were there too */
 	ck_assert_int_eq(truncate(path, (off_t)(sizeof(text) - 1 - strlen("bad..x\n"))), 0);
 	s = ioc_set_new();
-	ck_assert_int_eq(ioc_set_add_file(s, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(ioc_set_add_file(s, path, NULL, err, sizeof(err)), 0);
 	const char *label = NULL;
 	ck_assert_str_eq(lookup(s, "a.file.test", &label), "file.test.");
 	ck_assert_str_eq(label, "fromfile");
@@ -298,7 +299,7 @@ START_TEST(files)
 	unlink(path);
 
 	s = ioc_set_new();
-	ck_assert_int_eq(ioc_set_add_file(s, "/nonexistent/ioc.txt", err, sizeof(err)), -1);
+	ck_assert_int_eq(ioc_set_add_file(s, "/nonexistent/ioc.txt", NULL, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "/nonexistent/ioc.txt: No such file or directory");
 	ioc_set_free(s);
 }
@@ -320,12 +321,41 @@ START_TEST(byte_order_mark)
 	close(fd);
 	s = ioc_set_new();
 	/* only before the first line: elsewhere it is a bad character */
-	ck_assert_int_eq(ioc_set_add_file(s, path, err, sizeof(err)), -1);
+	ck_assert_int_eq(ioc_set_add_file(s, path, NULL, err, sizeof(err)), -1);
 	char want[600];
 	snprintf(want, sizeof(want), "%s:3: character outside printable ASCII (write IDNs as xn--)",
 	         path);
 	ck_assert_str_eq(err, want);
 	ck_assert_str_eq(lookup(s, "file.test", NULL), "file.test.");
+	ioc_set_free(s);
+	unlink(path);
+}
+END_TEST
+
+/* A load on a thread can be given up in the middle of a large file. */
+START_TEST(cancel_inside_a_file)
+{
+	char path[] = "/tmp/test_ioc.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (int i = 0; i < 10000; i++)
+		fprintf(fp, "n%d.cancel.test\n", i);
+	ck_assert_int_eq(fclose(fp), 0);
+	atomic_bool cancel;
+	atomic_init(&cancel, true);
+	struct ioc_set *s = ioc_set_new();
+	ck_assert_int_eq(ioc_set_add_file(s, path, &cancel, err, sizeof(err)), -1);
+	char want[600];
+	snprintf(want, sizeof(want), "%s:4096: loading cancelled", path);
+	ck_assert_str_eq(err, want);
+	ck_assert_uint_eq(ioc_set_count(s), 4095);
+	ioc_set_free(s);
+	atomic_store(&cancel, false);
+	s = ioc_set_new();
+	ck_assert_int_eq(ioc_set_add_file(s, path, &cancel, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ioc_set_count(s), 10000);
 	ioc_set_free(s);
 	unlink(path);
 }
@@ -382,6 +412,7 @@ int main(void)
 	tcase_add_test(tc, comments_blanks_labels);
 	tcase_add_test(tc, deep_indicators_and_single_labels);
 	tcase_add_test(tc, byte_order_mark);
+	tcase_add_test(tc, cancel_inside_a_file);
 	tcase_add_test(tc, first_label_wins_and_labels_are_shared);
 	tcase_add_test(tc, addresses_and_prefixes);
 	tcase_add_test(tc, odd_prefix_lengths);
