@@ -301,21 +301,29 @@ static uint64_t bytes_hash(const struct ioc_set *s, uint64_t acc, const uint8_t 
 }
 
 /*
- * Hash of a whole lower-case wire name, as the chain above gives it; with
- * filter, its suffixes of two labels or more go into the filter's "above".
+ * The key hashes of every suffix of a lower-case wire name: h[i] for the
+ * suffix starting at its label i, h[0] the whole name's.  Returns the
+ * number of labels.
  */
-static uint64_t name_hash(const struct ioc_set *s, const uint8_t *w, size_t wlen,
-                          uint64_t *filter, size_t nblock)
+static int suffix_hashes(const struct ioc_set *s, const uint8_t *w, size_t wlen,
+                         uint64_t h[MAX_LABELS])
 {
 	uint8_t off[MAX_LABELS];
 	int n = name_labels(w, wlen, off);
 	uint64_t chain = root_hash(&s->pr);
 	for (int i = n - 1; i >= 0; i--) {
 		chain = label_hash(chain, w, off[i]);
-		if (filter && n - i >= 2)
-			filter_add(filter, nblock, key_hash(&s->pr, chain), ABOVE);
+		h[i] = key_hash(&s->pr, chain);
 	}
-	return key_hash(&s->pr, chain);
+	return n;
+}
+
+/* A name's suffixes of two labels or more into the filter's "above"; returns its hash. */
+static uint64_t add_above(const uint64_t *h, int n, uint64_t *filter, size_t nblock)
+{
+	for (int i = 0; i + 2 <= n; i++)
+		filter_add(filter, nblock, h[i], ABOVE);
+	return h[0];
 }
 
 /* The slot holding key[0..n) with hash h, or NULL. */
@@ -488,8 +496,10 @@ static int resize_table(struct ioc_set *s, size_t n)
 		uint64_t h;
 		if (k[1] == KEY_V4 || k[1] == KEY_V6)
 			h = bytes_hash(s, 0, k + 1, k[0]);
-		else
-			h = name_hash(s, k + 1, k[0], filter, nblock);
+		else {
+			uint64_t hs[MAX_LABELS];
+			h = add_above(hs, suffix_hashes(s, k + 1, k[0], hs), filter, nblock);
+		}
 		size_t j = (size_t)h & (n - 1);
 		while (t[j].tag)
 			j = (j + 1) & (n - 1);
@@ -679,10 +689,12 @@ static const char *add_name(struct ioc_set *s, const char *t, size_t n, uint32_t
 	if (wlen == 1)
 		return "the root would match every name";
 	dns_name_lower(w, wlen);
-	if (insert(s, name_hash(s, w, wlen, NULL, 0), w, wlen, kind, label) < 0)
+	uint64_t h[MAX_LABELS];
+	int labels = suffix_hashes(s, w, wlen, h);
+	if (insert(s, h[0], w, wlen, kind, label) < 0)
 		return "out of memory";
 	/* after insert(): a resize there makes the filter anew from the keys */
-	(void)name_hash(s, w, wlen, s->pr.filter, s->pr.nblock);
+	(void)add_above(h, labels, s->pr.filter, s->pr.nblock);
 	if (w[0] + 2u == wlen)
 		s->pr.one_label = true;
 	s->has_names = true;
