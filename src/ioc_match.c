@@ -118,18 +118,56 @@ void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen)
 		render_matched(hit, wire, wlen, 0);
 }
 
-/* Offset of the name inside rdata of this type, or -1 if it holds none. */
-static int rdata_name_offset(uint16_t type)
+/* Where the name at pos ends in place (past a pointer, or the root); end if it runs off. */
+static size_t name_end(const uint8_t *msg, size_t end, size_t pos)
 {
-	switch (type) {
-	case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9: case 12: case 39:
-		return 0; /* NS MD MF CNAME SOA(MNAME) MB MG MR PTR DNAME */
+	while (pos < end) {
+		uint8_t c = msg[pos];
+		if (c >= 0xC0)
+			return pos + 2 <= end ? pos + 2 : end;
+		if (c == 0 || c > 63)
+			return pos + 1;
+		pos += 1 + (size_t)c;
+	}
+	return end;
+}
+
+/*
+ * Where the names inside the rdata of rr start (at most two), by the
+ * layouts of RFC 1035 (NS, MD, MF, CNAME, SOA's two, MB, MG, MR, MINFO's
+ * two, PTR, MX), RFC 1183 (AFSDB, RP's two, RT), 2230 (KX), 2782 (SRV),
+ * 2915 (NAPTR's replacement), 4034 (RRSIG's signer, NSEC's next name),
+ * 6672 (DNAME) and 9460 (SVCB, HTTPS).  Returns how many.
+ */
+static int rdata_names(const uint8_t *msg, const struct dns_rr *rr, size_t pos[2])
+{
+	size_t rd = rr->rdata_off, end = rd + rr->rdlen;
+	switch (rr->type) {
+	case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39: case 47:
+		pos[0] = rd; /* NS MD MF CNAME MB MG MR PTR DNAME NSEC */
+		return 1;
+	case 6: case 14: case 17: /* SOA MINFO RP: two names */
+		pos[0] = rd;
+		pos[1] = name_end(msg, end, rd);
+		return 2;
 	case 15: case 18: case 21: case 36: case 64: case 65:
-		return 2; /* MX AFSDB RT KX SVCB HTTPS */
+		pos[0] = rd + 2; /* MX AFSDB RT KX SVCB HTTPS */
+		return 1;
 	case 33:
-		return 6; /* SRV */
+		pos[0] = rd + 6; /* SRV */
+		return 1;
+	case 46:
+		pos[0] = rd + 18; /* RRSIG */
+		return 1;
+	case 35: { /* NAPTR: order, preference, flags, services, regexp, replacement */
+		size_t p = rd + 4;
+		for (int k = 0; k < 3 && p < end; k++)
+			p += 1 + (size_t)msg[p];
+		pos[0] = p;
+		return 1;
+	}
 	default:
-		return -1;
+		return 0;
 	}
 }
 
@@ -153,9 +191,11 @@ static void match_rdata(struct ioc_hits *h, const struct dns_msg *m, struct seen
 			net_addr_format(&a, x->matched);
 		return;
 	}
-	int off = rdata_name_offset(rr->type);
-	if (off >= 0 && h->names && rr->rdlen > off)
-		match_name_at(h, m, sn, rr->rdata_off + (size_t)off, where, reply);
+	size_t pos[2];
+	int n = h->names ? rdata_names(m->wire, rr, pos) : 0;
+	for (int i = 0; i < n; i++)
+		if (pos[i] < end) /* a name must start inside its rdata */
+			match_name_at(h, m, sn, pos[i], where, reply);
 }
 
 /* Whether the name at pos is a compression pointer to target. */

@@ -31,18 +31,41 @@ static const char ioc_list[] = "com\tc\nnet\norg\nexample\n*.arpa\n*.local\n"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Offset of a name in rdata of this type (RFC 1035, 2163, 2782, 9460), or -1. */
-static int name_in_rdata(uint16_t type)
+/*
+ * Where the names in rdata of this type start (RFC 1035, 1183, 2230, 2782,
+ * 2915, 4034, 6672, 9460), written again here as the oracle: a second
+ * name (SOA, MINFO, RP) follows the first as dns_name_unpack leaves it.
+ */
+static int names_in_rdata(const struct dns_msg *m, const struct dns_rr *rr, size_t pos[2])
 {
 	static const struct {
 		uint16_t type;
 		int off;
-	} t[] = {{2, 0}, {3, 0}, {4, 0}, {5, 0}, {6, 0}, {7, 0}, {8, 0}, {9, 0}, {12, 0}, {39, 0},
-	         {15, 2}, {18, 2}, {21, 2}, {36, 2}, {64, 2}, {65, 2}, {33, 6}};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].type == type)
-			return t[i].off;
-	return -1;
+	} one[] = {{2, 0}, {3, 0}, {4, 0}, {5, 0}, {7, 0}, {8, 0}, {9, 0}, {12, 0}, {39, 0},
+	           {47, 0}, {15, 2}, {18, 2}, {21, 2}, {36, 2}, {64, 2}, {65, 2}, {33, 6}, {46, 18}};
+	size_t rd = rr->rdata_off, end = rd + rr->rdlen;
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (one[i].type == rr->type) {
+			pos[0] = rd + (size_t)one[i].off;
+			return 1;
+		}
+	if (rr->type == 6 || rr->type == 14 || rr->type == 17) {
+		uint8_t w[DNS_NAME_MAXWIRE];
+		size_t wlen, p = rd;
+		pos[0] = rd;
+		if (dns_name_unpack(m->wire, end, &p, w, &wlen) != DNS_NAME_OK)
+			return 1;
+		pos[1] = p;
+		return 2;
+	}
+	if (rr->type == 35) {
+		size_t p = rd + 4;
+		for (int k = 0; k < 3 && p < end; k++)
+			p += 1 + (size_t)m->wire[p];
+		pos[0] = p;
+		return 1;
+	}
+	return 0;
 }
 
 static void must_have(const struct ioc_hits *h, struct ioc_ref ref)
@@ -72,10 +95,13 @@ static void check_hits(const struct ioc_set *set, const struct ioc_hits *h,
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct dns_rr *rr = &m->rr[i];
 		check_name(set, h, m, rr->name_off);
-		int off = name_in_rdata(rr->type);
-		if (rr->section != DNS_SEC_QUESTION && off >= 0 && rr->rdlen > off &&
-		    (size_t)rr->rdata_off + rr->rdlen <= m->wire_len)
-			check_name(set, h, m, (size_t)rr->rdata_off + (size_t)off);
+		size_t pos[2], end = (size_t)rr->rdata_off + rr->rdlen;
+		if (rr->section == DNS_SEC_QUESTION || end > m->wire_len)
+			continue;
+		int n = names_in_rdata(m, rr, pos);
+		for (int k = 0; k < n; k++)
+			if (pos[k] < end)
+				check_name(set, h, m, pos[k]);
 	}
 }
 

@@ -30,6 +30,11 @@
 #define T_DNAME 39
 #define T_SVCB 64
 #define T_HTTPS 65
+#define T_MINFO 14
+#define T_RP 17
+#define T_NAPTR 35
+#define T_RRSIG 46
+#define T_NSEC 47
 
 static struct ioc_set *load(const char *text)
 {
@@ -179,11 +184,23 @@ START_TEST(every_name_bearing_type)
 		unsigned type;
 		const char *prefix; /* fixed fields before the name */
 		size_t plen;
+		const char *suffix; /* fields after it */
+		size_t slen;
 	} types[] = {
-		{T_NS, "", 0},          {T_CNAME, "", 0},         {T_PTR, "", 0},
-		{T_DNAME, "", 0},       {T_SOA, "", 0},           {T_MX, "\x00\x0a", 2},
-		{T_KX, "\x00\x0a", 2},  {T_SVCB, "\x00\x01", 2},  {T_HTTPS, "\x00\x01", 2},
-		{T_SRV, "\x00\x01\x00\x02\x01\xbb", 6},
+		{T_NS, "", 0, "", 0},
+		{T_CNAME, "", 0, "", 0},
+		{T_PTR, "", 0, "", 0},
+		{T_DNAME, "", 0, "", 0},
+		{T_SOA, "", 0, "\0\0\0\0\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0\5", 21}, /* RNAME . */
+		{T_MX, "\x00\x0a", 2, "", 0},
+		{T_KX, "\x00\x0a", 2, "", 0},
+		{T_SVCB, "\x00\x01", 2, "", 0},
+		{T_HTTPS, "\x00\x01", 2, "\x00\x01\x00\x03\x02h2", 7},
+		{T_SRV, "\x00\x01\x00\x02\x01\xbb", 6, "", 0},
+		{T_NSEC, "", 0, "\x00\x01\x40", 3},
+		{T_RRSIG, "\x00\x01\x08\x02\x00\x00\x0e\x10\x65\x00\x00\x00\x64\x00\x00\x00\x30\x39", 18,
+		 "\x01\x02\x03\x04", 4},
+		{T_NAPTR, "\x00\x0a\x00\x64\x01S\x07SIP+D2U\x00", 15, "", 0},
 	};
 	static const char *const where[] = {"answer.data", "authority.data", "additional.data"};
 	struct ioc_set *s = load("target.bad\n");
@@ -193,22 +210,44 @@ START_TEST(every_name_bearing_type)
 			wb_dns_header(&m, 1, 0x8180, 1, sec == 0, sec == 1, sec == 2);
 			wb_question(&m, "q.good", T_A, 1);
 			wb_name(&m, "owner.good");
-			size_t tail = types[i].type == T_SOA ? 20 : 0; /* SOA: RNAME . and 5 numbers */
 			wb_rr_fixed(&m, types[i].type, 1, 60,
-			            (unsigned)(types[i].plen + 14 + (tail ? 1 + tail : 0)));
+			            (unsigned)(types[i].plen + 14 + types[i].slen));
 			wb_bytes(&m, types[i].prefix, types[i].plen);
 			wb_name(&m, "x.target.bad");
-			if (tail) {
-				wb_u8(&m, 0);
-				for (size_t k = 0; k < tail; k++)
-					wb_u8(&m, 1);
-			}
+			wb_bytes(&m, types[i].suffix, types[i].slen);
 			struct ioc_hits h;
 			match(&h, s, &m);
 			ck_assert_msg(h.n == 1, "type %u section %d: %zu hits", types[i].type, sec, h.n);
 			ck_assert_str_eq(h.hit[0].where, where[sec]);
 			ck_assert_str_eq(h.hit[0].matched, "x.target.bad.");
 		}
+	}
+	ioc_set_free(s);
+}
+END_TEST
+
+/* The second name of SOA (RNAME), MINFO and RP, behind a compressed first. */
+START_TEST(second_names)
+{
+	static const unsigned types[] = {T_SOA, T_MINFO, T_RP};
+	struct ioc_set *s = load("target.bad\tt\n");
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct wb m;
+		wb_dns_header(&m, 1, 0x8180, 1, 1, 0, 0);
+		size_t q = m.n;
+		wb_question(&m, "zone.good", types[i], 1);
+		wb_name_ptr(&m, "", (long)q);
+		size_t tail = types[i] == T_SOA ? 20 : 0;
+		wb_rr_fixed(&m, types[i], 1, 60, (unsigned)(6 + 23 + tail));
+		wb_name_ptr(&m, "ns1", (long)q);      /* ns1 and a pointer: 6 octets */
+		wb_name(&m, "hostmaster.target.bad"); /* 23 octets */
+		for (size_t k = 0; k < tail; k++)
+			wb_u8(&m, 1);
+		struct ioc_hits h;
+		match(&h, s, &m);
+		ck_assert_msg(h.n == 1, "type %u: %zu hits", types[i], h.n);
+		ck_assert_str_eq(h.hit[0].matched, "hostmaster.target.bad.");
+		ck_assert_str_eq(h.hit[0].where, "answer.data");
 	}
 	ioc_set_free(s);
 }
@@ -569,6 +608,7 @@ int main(void)
 	tcase_add_test(tc, addresses_in_records);
 	tcase_add_test(tc, hits_are_bounded);
 	tcase_add_test(tc, broken_rdata_names);
+	tcase_add_test(tc, second_names);
 	tcase_add_test(tc, shared_suffixes);
 	tcase_add_test(tc, many_names_in_one_message);
 	tcase_add_test(tc, gazer_alerts_as_the_client_asks);
