@@ -110,14 +110,7 @@ pid=
 check "feeder and dns-gazer ran" test "$frc" -eq 0 -a "$rc" -eq 0
 
 # The alerts, as (query name, label): phase 1 old list, then the new one
-"$PYTHON3" - "$tmp/reload.out" >"$tmp/alerts" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    t, tag, js = line.rstrip("\n").split("\t")
-    if tag.endswith(".dns.alert"):
-        d = json.loads(js)
-        print(d["query"], d.get("label", "-"))
-PY
+"$PYTHON3" "$feed" alerts "$tmp/reload.out" >"$tmp/alerts"
 {
     echo "a.old.test. v1"
     echo "p.new.test. v2"

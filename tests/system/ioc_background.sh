@@ -50,14 +50,7 @@ check "feeder and dns-gazer ran" test "$frc" -eq 0 -a "$rc" -eq 0
 
 # The alerts as (query name, label): phase A before the reload and phase B
 # during it meet the old list, phase C after it the new one.
-"$PYTHON3" - "$tmp/out" >"$tmp/alerts" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    t, tag, js = line.rstrip("\n").split("\t")
-    if tag.endswith(".dns.alert"):
-        d = json.loads(js)
-        print(d["query"], d.get("label", "-"))
-PY
+"$PYTHON3" "$feed" alerts "$tmp/out" >"$tmp/alerts"
 for p in a b c; do
     l=old; [ $p = c ] && l=new
     for i in 0 1 2 3 4; do echo "$p$i.x.test. $l"; done

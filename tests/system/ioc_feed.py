@@ -29,6 +29,7 @@ ordering is certain, not a race: phase B was matched while the list was
 loading, since the load could not end before phase B was processed.
 """
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -172,7 +173,19 @@ def background(fifo, pid, lst, errlog, nlines):
     os.close(lf)
 
 
+def alerts(path):
+    """Print the alerts of a -t log as (query name, label) lines."""
+    for line in open(path):
+        _, tag, js = line.rstrip("\n").split("\t")
+        if tag.endswith(".dns.alert"):
+            d = json.loads(js)
+            print(d["query"], d.get("label", "-"))
+
+
 def main():
+    if sys.argv[1] == "alerts":
+        alerts(sys.argv[2])
+        return
     if sys.argv[1] == "background":
         background(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]))
         return
