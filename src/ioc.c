@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "dns_name.h"
@@ -476,12 +477,36 @@ bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct i
 
 /* ---------------------------------------------------------------- building */
 
+/*
+ * Zeroed memory for the table and the filter.  Large ones are asked for in
+ * huge pages: every look-up lands on a random place in them, and with 4 KiB
+ * pages most would also miss the TLB (a million names: 4 MiB of filter,
+ * 32 MiB of table).  Freed with free().
+ */
+#define HUGE_PAGE (2u << 20)
+static void *table_alloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	if (bytes < HUGE_PAGE)
+		return calloc(n, size);
+	void *p;
+	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: 4 KiB pages work too */
+#endif
+	memset(p, 0, bytes);
+	return p;
+}
+
 /* Rehash into a table of n slots (a power of two, > 2 * used). */
 static int resize_table(struct ioc_set *s, size_t n)
 {
-	struct ioc_slot *t = calloc(n, sizeof(*t));
+	struct ioc_slot *t = table_alloc(n, sizeof(*t));
 	size_t nblock = n / FILTER_SLOTS_PER_BLOCK;
-	uint64_t *filter = calloc(nblock * 8, sizeof(*filter));
+	uint64_t *filter = table_alloc(nblock * 8, sizeof(*filter));
 	if (!t || !filter) {
 		free(t);
 		free(filter);

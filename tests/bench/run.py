@@ -15,6 +15,7 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -246,50 +247,68 @@ def measure(label, cmd, out_dir, repeat, outputs, stdout_name="stdout.txt", text
     return best
 
 
-def ioc_cost(gazer, pcap, ioc, out_dir, rounds):
-    """What matching indicators costs, apart from loading them.  Four runs,
-    interleaved for `rounds` rounds so that a slow spell of a shared
-    machine hits all alike: the capture without and with the list, and an
-    empty capture (the same pcap header) without and with it, which times
-    loading alone.  Output goes to /dev/null, so the base is the smallest
-    and the ratio the least flattering.  The least of each is kept: noise
-    only ever adds time."""
-    empty = os.path.join(out_dir, "empty.pcap")
-    with open(pcap, "rb") as f, open(empty, "wb") as e:
-        e.write(f.read(24))
-    runs = {
-        "base": [gazer, "-q", "-r", pcap, "-t", "/dev/null"],
-        "ioc": [gazer, "-q", "-r", pcap, "-t", "/dev/null", "--ioc", ioc],
-        "start": [gazer, "-q", "-r", empty, "-t", "/dev/null"],
-        "load": [gazer, "-q", "-r", empty, "-t", "/dev/null", "--ioc", ioc],
-    }
-    best = {k: {"wall": float("inf"), "cpu": float("inf"), "rss": 0} for k in runs}
-    order = list(runs)
+def cpu_split(cmd, marker):
+    """Run cmd (stderr read here); return (CPU s when marker first appears
+    on its stderr, CPU s in all, wall s after the marker, exit code).  The
+    first figure is the main thread's run time from /proc/PID/schedstat
+    (nanoseconds), read as the line arrives; with no marker it is 0."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    at, t_at = 0.0, t0
+    for line in p.stderr:
+        if marker and not at and marker in line:
+            t_at = time.perf_counter()
+            try:
+                with open("/proc/%d/schedstat" % p.pid) as f:
+                    at = int(f.read().split()[0]) / 1e9
+            except (OSError, ValueError, IndexError):
+                at = float("nan")
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t_at
+    return at, ru.ru_utime + ru.ru_stime, wall, os.waitstatus_to_exitcode(status)
+
+
+def ioc_cost(gazer, pcap, ioc, rounds):
+    """What matching indicators costs, apart from loading them.  The
+    capture is read without and with the list, in turns over `rounds`
+    rounds; in the run with the list, the CPU time at the moment it says
+    the list is loaded is taken from the kernel, so loading (and the
+    memory it touches, whose cost on a virtual machine swings widely) is
+    told apart from reading the capture.  Output goes to /dev/null, so the
+    base is the smallest and the ratio the least flattering.  Shown: the
+    least of each (a busy machine only ever adds time), and the median of
+    the per-round differences."""
+    base_cmd = [gazer, "-r", pcap, "-t", "/dev/null"]
+    ioc_cmd = base_cmd + ["--ioc", ioc]
+    base, proc, load, diffs = [], [], [], []
     for r in range(rounds):
-        for k in order[r % 4:] + order[:r % 4]:
-            rc, wall, user, sys_, rss = run_once(runs[k], out_dir, "stdout.txt")
-            if rc != 0:
-                print("ioc cost: %s run failed (exit %d)" % (k, rc))
+        runs = [("base", base_cmd), ("ioc", ioc_cmd)]
+        b = i = None
+        for name, cmd in (runs if r % 2 == 0 else runs[::-1]):
+            at, cpu, _, rc = cpu_split(cmd, b" indicators from " if name == "ioc" else None)
+            if rc != 0 or at != at:
+                print("ioc cost: the %s run failed (exit %d, or no schedstat)" % (name, rc))
                 return None
-            b = best[k]
-            b["wall"], b["cpu"], b["rss"] = min(b["wall"], wall), min(b["cpu"], user + sys_), \
-                max(b["rss"], rss)
-    out = {}
-    for t in ("wall", "cpu"):
-        load = best["load"][t] - best["start"][t]
-        match = best["ioc"][t] - best["base"][t] - load
-        out[t] = (best["base"][t], best["ioc"][t], load, match, 100.0 * match / best["base"][t])
+            if name == "base":
+                b = cpu
+            else:
+                i = cpu - at
+                load.append(at)
+        base.append(b)
+        proc.append(i)
+        diffs.append(i - b)
+    mb, mp = min(base), min(proc)
+    med = statistics.median(diffs)
     print()
-    print("Indicator matching, %d domain indicators (least of %d interleaved rounds, output "
-          "to /dev/null):" % (sum(1 for _ in open(ioc)) - 1, rounds))
-    print("        base s   with list s   loading s   matching s   matching %")
-    for t in ("wall", "cpu"):
-        base, ioc_s, load, match, pct = out[t]
-        print("%-6s %7.3f   %11.3f   %9.3f   %10.3f   %+9.1f %%" % (t, base, ioc_s, load,
-                                                                     match, pct))
-    print("loading: the empty capture with the list, less without; matching: the rest of "
-          "the difference; peak RSS with the list %.1f MiB" % (best["ioc"]["rss"] / 1024))
-    return out
+    print("Indicator matching, %d domain indicators, %d rounds, output to /dev/null (CPU s):"
+          % (sum(1 for _ in open(ioc)) - 1, rounds))
+    print("  loading the list: least %.3f s, median %.3f s" % (min(load), statistics.median(load)))
+    print("  reading the capture: least %.3f s without the list, %.3f s with it: %+.1f %%"
+          % (mb, mp, 100.0 * (mp - mb) / mb))
+    print("  per round, with less without: median %+.3f s, %+.1f %% of the median base"
+          % (med, 100.0 * med / statistics.median(base)))
+    return {"base": mb, "with": mp, "load": min(load), "median_diff": med}
 
 
 def version(cmd):
@@ -413,7 +432,7 @@ def main():
     if sink:
         print("fluentd stand-in received %.1f MiB" % (sink.bytes / 2**20))
     if args.ioc_rounds > 0 and "--ioc" in helptext:
-        if ioc_cost(gazer, pcap, ioc_list(args), out_dir, args.ioc_rounds) is None:
+        if ioc_cost(gazer, pcap, ioc_list(args), args.ioc_rounds) is None:
             results.append({"label": "ioc cost", "status": "failed"})
     if not args.keep:
         shutil.rmtree(out_dir, ignore_errors=True)
