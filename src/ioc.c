@@ -38,6 +38,12 @@ struct ioc_probe {
 };
 
 /* First octet of an address key; a name's first octet (a length) is < 64. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 #define KEY_V4 0xF4
 #define KEY_V6 0xF6
 #define LABEL_MAX 200
@@ -207,48 +213,40 @@ static inline uint64_t key_hash(const struct ioc_probe *p, uint64_t chained)
 enum filter_set { LISTED = 0, ABOVE = 1 };
 
 /*
- * The two bits of a hash for one set of the filter: word and bit in the
- * block, from a remix of the hash (other bits than the table's).
+ * Where a hash falls in the filter: a remix of it (other bits than the
+ * table's), whose top bits pick the block and whose low 40 bits give each
+ * set's two bits in it (20 bits a set: word and bit, twice).
  */
-struct filter_key {
-	size_t block;
-	unsigned w[2][2];   /* [set][bit] */
-	uint64_t b[2][2];
-};
-
-static inline void filter_key(uint64_t h, size_t nblock, struct filter_key *k)
+static inline uint64_t filter_mix(uint64_t h)
 {
-	uint64_t f = h * UINT64_C(0xD6E8FEB86659FD93);
-	k->block = (size_t)(f >> 40) & (nblock - 1);
-	for (unsigned set = 0; set < 2; set++) {
-		unsigned r = set * 20; /* bits 0..19 for one set, 20..39 for the other */
-		k->w[set][0] = (unsigned)(f >> (r + 6)) & 7;
-		k->b[set][0] = UINT64_C(1) << ((f >> r) & 63);
-		k->w[set][1] = (unsigned)(f >> (r + 15)) & 7;
-		k->b[set][1] = UINT64_C(1) << ((f >> (r + 9)) & 63);
-	}
+	return h * UINT64_C(0xD6E8FEB86659FD93);
 }
 
-static inline bool filter_in(const uint64_t *block, const struct filter_key *k, int set)
+static inline const uint64_t *filter_block(const uint64_t *filter, size_t nblock, uint64_t f)
 {
-	return (block[k->w[set][0]] & k->b[set][0]) && (block[k->w[set][1]] & k->b[set][1]);
+	return filter + ((size_t)(f >> 40) & (nblock - 1)) * 8;
+}
+
+static inline bool filter_in(const uint64_t *block, uint64_t f, int set)
+{
+	f >>= set * 20;
+	return (block[(f >> 6) & 7] >> (f & 63) & 1) && (block[(f >> 15) & 7] >> ((f >> 9) & 63) & 1);
 }
 
 static void filter_add(uint64_t *filter, size_t nblock, uint64_t h, int set)
 {
-	struct filter_key k;
-	filter_key(h, nblock, &k);
-	uint64_t *block = filter + k.block * 8;
-	block[k.w[set][0]] |= k.b[set][0];
-	block[k.w[set][1]] |= k.b[set][1];
+	uint64_t f = filter_mix(h);
+	uint64_t *block = filter + ((size_t)(f >> 40) & (nblock - 1)) * 8;
+	f >>= set * 20;
+	block[(f >> 6) & 7] |= UINT64_C(1) << (f & 63);
+	block[(f >> 15) & 7] |= UINT64_C(1) << ((f >> 9) & 63);
 }
 
 /* Whether a key with hash h may be in the set (false: surely not). */
 static inline bool filter_has(const struct ioc_probe *p, uint64_t h)
 {
-	struct filter_key k;
-	filter_key(h, p->nblock, &k);
-	return filter_in(p->filter + k.block * 8, &k, LISTED);
+	uint64_t f = filter_mix(h);
+	return filter_in(filter_block(p->filter, p->nblock, f), f, LISTED);
 }
 
 static uint32_t tag_of(uint64_t h)
@@ -379,8 +377,12 @@ static int walk_labels(const uint8_t *msg, size_t len, size_t pos, bool flat,
 	return flat && p + 1 != len ? -1 : n;
 }
 
-/* What the suffix at msg[off], with hash h, is listed as: IOC_DOMAIN, IOC_BELOW, both or 0. */
-static unsigned listed(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t off,
+/*
+ * What the suffix at msg[off], with hash h, is listed as: a mask of
+ * 1 << IOC_KIND_DOMAIN and 1 << IOC_KIND_BELOW.  Out of line: the filter
+ * sends few look-ups here.
+ */
+static NOINLINE unsigned listed(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t off,
                        uint64_t h, uint32_t *slot)
 {
 	uint8_t key[DNS_NAME_MAXWIRE];
@@ -412,13 +414,11 @@ static bool lookup_at(const struct ioc_set *s, const uint8_t *msg, size_t len, s
 		int labels = n - i;
 		if (labels == 1 && !s->pr.one_label)
 			continue;
-		uint64_t h = key_hash(&s->pr, chain);
-		struct filter_key k;
-		filter_key(h, s->pr.nblock, &k);
-		const uint64_t *block = s->pr.filter + k.block * 8;
-		if (labels >= 2 && !filter_in(block, &k, ABOVE))
+		uint64_t h = key_hash(&s->pr, chain), f = filter_mix(h);
+		const uint64_t *block = filter_block(s->pr.filter, s->pr.nblock, f);
+		if (labels >= 2 && !filter_in(block, f, ABOVE))
 			break; /* nothing listed ends in this suffix */
-		if (!filter_in(block, &k, LISTED))
+		if (!filter_in(block, f, LISTED))
 			continue;
 		uint32_t slot;
 		unsigned kinds = listed(s, msg, len, off[i], h, &slot);

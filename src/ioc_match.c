@@ -136,8 +136,9 @@ static size_t name_end(const uint8_t *msg, size_t end, size_t pos)
  * Where the names inside the rdata of rr start (at most two), by the
  * layouts of RFC 1035 (NS, MD, MF, CNAME, SOA's two, MB, MG, MR, MINFO's
  * two, PTR, MX), RFC 1183 (AFSDB, RP's two, RT), 2230 (KX), 2782 (SRV),
- * 2915 (NAPTR's replacement), 4034 (RRSIG's signer, NSEC's next name),
- * 6672 (DNAME) and 9460 (SVCB, HTTPS).  Returns how many.
+ * 2915 (NAPTR's replacement), 4034 (NSEC's next name), 6672 (DNAME) and
+ * 9460 (SVCB, HTTPS).  Returns how many.  Not RRSIG's signer: it is the
+ * zone of the record's owner (RFC 4035 5.3.1), whose name is looked up.
  */
 static int rdata_names(const uint8_t *msg, const struct dns_rr *rr, size_t pos[2])
 {
@@ -155,9 +156,6 @@ static int rdata_names(const uint8_t *msg, const struct dns_rr *rr, size_t pos[2
 		return 1;
 	case 33:
 		pos[0] = rd + 6; /* SRV */
-		return 1;
-	case 46:
-		pos[0] = rd + 18; /* RRSIG */
 		return 1;
 	case 35: { /* NAPTR: order, preference, flags, services, regexp, replacement */
 		size_t p = rd + 4;

@@ -6,7 +6,7 @@
  * (dns_msg.wire), never through their escaped text: every question name,
  * every owner name, the names inside NS, MD, MF, CNAME, SOA (both), MB,
  * MG, MR, MINFO (both), PTR, MX, AFSDB, RP (both), RT, KX, SRV, NAPTR
- * (replacement), DNAME, RRSIG (signer), NSEC (next name), SVCB and HTTPS
+ * (replacement), DNAME, NSEC (next name), SVCB and HTTPS
  * rdata, and the addresses of A and AAAA records, in every section.  Each indicator is reported once per
  * collection, at the first place it matched.  Names are looked up where
  * they sit in the message, without a copy.
