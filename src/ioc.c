@@ -171,14 +171,15 @@ static inline uint64_t load_le64(const uint8_t *b)
  */
 static inline uint64_t tail_word(const uint8_t *buf, size_t end, size_t n)
 {
+	unsigned shift = (unsigned)(8 * (8 - n)) & 63; /* n is 1..8: the mask is for the analyzer */
 	uint64_t w = 0;
 	if (end >= 8) {
-		w = load_le64(buf + end - 8) >> (8 * (8 - n));
+		w = load_le64(buf + end - 8) >> shift;
 	} else {
 		for (size_t i = 0; i < n; i++)
 			w |= (uint64_t)buf[end - n + i] << (8 * i);
 	}
-	return w | (FOLD8 >> (8 * (8 - n)));
+	return w | (FOLD8 >> shift);
 }
 
 /*
@@ -310,6 +311,7 @@ static int suffix_hashes(const struct ioc_set *s, const uint8_t *w, size_t wlen,
 	uint8_t off[MAX_LABELS];
 	int n = name_labels(w, wlen, off);
 	uint64_t chain = root_hash(&s->pr);
+	h[0] = key_hash(&s->pr, chain); /* the root's, should the name have no label */
 	for (int i = n - 1; i >= 0; i--) {
 		chain = label_hash(chain, w, off[i]);
 		h[i] = key_hash(&s->pr, chain);
@@ -494,7 +496,7 @@ static void *table_alloc(size_t n, size_t size)
 	void *p;
 	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
 		return NULL;
-#ifdef MADV_HUGEPAGE
+#if HAVE_DECL_MADV_HUGEPAGE
 	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: 4 KiB pages work too */
 #endif
 	memset(p, 0, bytes);
@@ -523,7 +525,8 @@ static int resize_table(struct ioc_set *s, size_t n)
 			h = bytes_hash(s, 0, k + 1, k[0]);
 		else {
 			uint64_t hs[MAX_LABELS];
-			h = add_above(hs, suffix_hashes(s, k + 1, k[0], hs), filter, nblock);
+			int labels = suffix_hashes(s, k + 1, k[0], hs);
+			h = add_above(hs, labels, filter, nblock);
 		}
 		size_t j = (size_t)h & (n - 1);
 		while (t[j].tag)
