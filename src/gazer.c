@@ -28,6 +28,7 @@ struct gazer {
 	bool have_now;
 	uint8_t portmap[65536 / 8];
 	const struct ioc_set *ioc; /* NULL: no matching */
+	uint32_t ioc_gen;          /* counts the sets given: which lists a query met */
 	struct ioc_hits hits;      /* of the transaction being logged */
 };
 
@@ -79,8 +80,18 @@ static bool is_dns_port(const struct gazer *g, uint16_t port)
 void gazer_set_ioc(struct gazer *g, const struct ioc_set *set)
 {
 	g->ioc = set;
+	g->ioc_gen = (g->ioc_gen + 1) & (UINT32_MAX >> 1);
 	if (set)
 		ioc_hits_init(&g->hits, set);
+}
+
+/*
+ * What a pending query's mark says: the lists it was matched against when
+ * it came (their generation) and whether it matched them.
+ */
+static uint32_t ioc_mark(const struct gazer *g, bool hit)
+{
+	return g->ioc_gen << 1 | (hit ? 1u : 0u);
 }
 
 /* An alert event to every sink for hits[from..n). */
@@ -114,17 +125,22 @@ static void match_arrival(struct gazer *g, const struct dns_msg *q, const struct
 /*
  * Match a transaction about to be logged and alert on what is new: the
  * question and endpoints were matched, and alerted on, when the query
- * came (query_hit says whether they matched then, so a clean question is
- * not looked up again); the rest of the query and the reply are matched
- * now.
+ * came (mark, from ioc_mark(), says against which lists and whether they
+ * matched, so a clean question is not looked up again); the rest of the
+ * query and the reply are matched now.  If the lists were reloaded since,
+ * the question is matched again, against the new ones; its alerts then go
+ * out unless the old lists had matched it (and alerted) already.
  */
 static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key,
-                     bool query_hit)
+                     uint32_t mark)
 {
+	bool same_lists = mark >> 1 == g->ioc_gen, hit = mark & 1;
 	ioc_hits_clear(&g->hits);
-	if (tx->query && query_hit)
+	if (tx->query && (hit || !same_lists))
 		match_arrival(g, tx->query, key);
-	size_t from = g->hits.n;
+	size_t from = tx->query && !same_lists && !hit ? 0 : g->hits.n;
+	/* a reply's question needs no look-up only if its query had the same one */
+	bool asked = tx->query && tx->query->has_question;
 	if (tx->query)
 		ioc_match_msg(&g->hits, tx->query, false, true);
 	if (tx->reply) {
@@ -134,7 +150,7 @@ static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *k
 			for (size_t k = from; k < g->hits.n; k++)
 				g->hits.hit[k].reply = true;
 		}
-		ioc_match_msg(&g->hits, tx->reply, true, tx->query != NULL);
+		ioc_match_msg(&g->hits, tx->reply, true, asked);
 	}
 	if (g->hits.n == 0)
 		return;
@@ -143,11 +159,11 @@ static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *k
 	emit_alerts(g, tx, from);
 }
 
-static void emit_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key, bool query_hit)
+static void emit_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key, uint32_t mark)
 {
 	g->stats->tx[tx->status]++;
 	if (g->ioc)
-		match_tx(g, tx, key, query_hit);
+		match_tx(g, tx, key, mark);
 	for (size_t i = 0; i < g->nsinks; i++)
 		if (!g->sinks[i]->alerts_only)
 			sink_tx(g->sinks[i], tx);
@@ -341,7 +357,7 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		g->stats->dns[DNS_MSG_NO_MEMORY]++;
 		return;
 	}
-	tx_table_newest(g->table)->mark = hit;
+	tx_table_newest(g->table)->mark = ioc_mark(g, hit);
 	emit_records(g, &tx, false);
 }
 
@@ -363,7 +379,7 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 		tx.query_us = e->ts_us;
 	}
 	/* the stored query's bytes stay until the tx is matched and logged */
-	emit_tx(g, &tx, &key, e && e->mark);
+	emit_tx(g, &tx, &key, e ? e->mark : ioc_mark(g, false));
 	tx_entry_free(e);
 	emit_records(g, &tx, true);
 }

@@ -44,7 +44,7 @@ struct tx_entry {
 	int64_t ts_us;                   /* query time, microseconds since the epoch */
 	uint16_t qtype, qclass;
 	uint8_t qname_len;               /* 0 when the query had no question */
-	uint8_t mark;                    /* the caller's (gazer: matched an indicator); 0 at add */
+	uint32_t mark;                   /* the caller's (gazer: lists and match, see there); 0 at add */
 	uint32_t msg_len;
 	uint8_t data[];                  /* msg_len query bytes, then the qname */
 };

@@ -566,6 +566,78 @@ START_TEST(gazer_alerts_as_the_client_asks)
 }
 END_TEST
 
+/*
+ * Replies whose question was not matched against the lists in force: a
+ * query without a question (pairing accepts it), and a query that came
+ * before the lists were reloaded.
+ */
+START_TEST(gazer_reply_question_not_matched_before)
+{
+	struct ioc_set *s = load("evil.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct sink *sinks[] = {&all.base};
+	struct stats st;
+	memset(&st, 0, sizeof(st));
+	static const uint16_t port53 = 53;
+	struct gazer_config cfg = {.timeout_us = 60000000, .max_pending = 100,
+	                           .ports = &port53, .nports = 1, .alert_tag = "p.dns.alert"};
+	struct gazer *g = gazer_new(&cfg, sinks, 1, &st);
+	ck_assert_ptr_nonnull(g);
+	gazer_set_ioc(g, s);
+
+	/* a query with no question, then a reply that has one */
+	struct wb q, r;
+	wb_dns_header(&q, 5, 0x0100, 0, 0, 0, 0);
+	feed(g, &q, false, 1000000);
+	ck_assert_int_eq(all.alerts, 0);
+	wb_dns_header(&r, 5, 0x8180, 1, 1, 0, 0);
+	size_t qo = r.n;
+	wb_question(&r, "www.evil.test", T_A, 1);
+	wb_name_ptr(&r, "", (long)qo);
+	wb_rr_fixed(&r, T_A, 1, 60, 4);
+	wb_bytes(&r, "\xc0\x00\x02\x01", 4);
+	feed(g, &r, true, 1100000);
+	ck_assert_int_eq(all.alerts, 1);
+	ck_assert_str_eq(all.where[0], "query");
+	ck_assert(all.reply[0]);
+
+	/* a clean query, the lists reloaded with its name, then its reply */
+	wb_dns_header(&q, 6, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.new.test", T_A, 1);
+	feed(g, &q, false, 2000000);
+	ck_assert_int_eq(all.alerts, 1);
+	struct ioc_set *s2 = load("evil.test\nnew.test\tv2\n");
+	gazer_set_ioc(g, s2);
+	wb_dns_header(&r, 6, 0x8180, 1, 1, 0, 0);
+	qo = r.n;
+	wb_question(&r, "www.new.test", T_A, 1);
+	wb_name_ptr(&r, "", (long)qo);
+	wb_rr_fixed(&r, T_A, 1, 60, 4);
+	wb_bytes(&r, "\xc0\x00\x02\x02", 4);
+	feed(g, &r, true, 2100000);
+	ck_assert_int_eq(all.alerts, 2);
+	ck_assert_str_eq(all.where[1], "query");
+	ck_assert_uint_eq(all.tx_ioc, 1);
+
+	/* and one the old lists matched (alerted then): matched again, no second alert */
+	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "a.evil.test", T_A, 1);
+	feed(g, &q, false, 3000000);
+	ck_assert_int_eq(all.alerts, 3);
+	struct ioc_set *s3 = load("evil.test\tv3\n");
+	gazer_set_ioc(g, s3);
+	wb_dns_header(&r, 7, 0x8180, 1, 0, 0, 0);
+	wb_question(&r, "a.evil.test", T_A, 1);
+	feed(g, &r, true, 3100000);
+	ck_assert_int_eq(all.alerts, 3);
+	ck_assert_uint_eq(all.tx_ioc, 1); /* the tx still says what matched */
+	gazer_free(g);
+	ioc_set_free(s3);
+	ioc_set_free(s2);
+	ioc_set_free(s);
+}
+END_TEST
+
 START_TEST(gazer_unanswered_query_keeps_its_match)
 {
 	struct ioc_set *s = load("evil.test\n");
@@ -610,6 +682,7 @@ int main(void)
 	tcase_add_test(tc, many_names_in_one_message);
 	tcase_add_test(tc, gazer_alerts_as_the_client_asks);
 	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
+	tcase_add_test(tc, gazer_reply_question_not_matched_before);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
