@@ -139,10 +139,10 @@ same_tx() { strip_ioc "$tmp/plain.out" >"$tmp/p" && strip_ioc "$tmp/reload.out" 
 check "no transaction lost across reloads" same_tx
 
 # The query pending across the first reload was matched when it was seen
-# (old list: no match), its reply when it came (new list: its answer's
-# owner name), and the two paired.
+# (old list: no match), its question again when it was logged (the lists
+# had changed: new list, a match), and the two paired.
 pending() { grep -F '"name": "p.new.test."' "$tmp/reload.out" | grep -F '"status": "success"' |
-    grep -qF '"ioc": [{"indicator": "new.test.", "label": "v2", "matched": "p.new.test.", "where": "answer.name"}]'; }
+    grep -qF '"ioc": [{"indicator": "new.test.", "label": "v2", "matched": "p.new.test.", "where": "query"}]'; }
 check "query pending across a reload pairs" pending
 
 # The bad list: exactly one error line naming file and line; the old list stays
