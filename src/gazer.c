@@ -50,7 +50,8 @@ struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sink
 	g->table = tx_table_new(cfg->max_pending, &key);
 	g->defrag = ip_defrag_new(NULL, &key);
 	g->tcp = tcp_reasm_new(NULL, &key);
-	bool ok = g->table && g->defrag && g->tcp && dns_parser_init(&g->parser) == 0 && dns_parser_init(&g->stored) == 0;
+	bool ok = g->table && g->defrag && g->tcp && dns_parser_init(&g->parser) == 0 &&
+	          dns_parser_init(&g->stored) == 0;
 	if (!ok) {
 		gazer_free(g);
 		return NULL;

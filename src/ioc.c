@@ -156,12 +156,10 @@ static inline uint64_t root_hash(const struct ioc_probe *p)
 /* The 8 octets at b as a little-endian number, on any host. */
 static inline uint64_t load_le64(const uint8_t *b)
 {
-	uint64_t w;
-	memcpy(&w, b, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
+	/* by shifts, which compilers turn into one load on little-endian hosts */
+	return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
+	       (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
+	       (uint64_t)b[7] << 56;
 }
 
 /*
@@ -185,18 +183,27 @@ static inline uint64_t tail_word(const uint8_t *buf, size_t end, size_t n)
 /*
  * One link of the chain: from the chained hash of the rest of a name, that
  * of the suffix whose first label is at buf[off] (its length octet, at
- * most 63, then its octets, all inside buf).  A multiply per 8 octets and
- * nothing else, so that the labels of a name hash at the pace of their
+ * most 63, then its octets, all inside buf).  A multiply and a shift per 8
+ * octets, so that the labels of a name hash at the pace of their
  * multiplies; the table and the filter take each suffix's chained hash
- * through key_hash(), which no later link waits for.
+ * through key_hash(), which no later link waits for.  The shift folds the
+ * product's high half down: without it, a multiply carries a flip of the
+ * top bit straight to the top bit, and flipping it in two words one after
+ * the other would make the same hash whatever the seed.
  */
+static inline uint64_t mix_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * HASH_MUL;
+	return h ^ h >> 32;
+}
+
 static inline uint64_t label_hash(uint64_t rest, const uint8_t *buf, size_t off)
 {
 	size_t n = 1 + (size_t)buf[off]; /* the length octet and the label */
 	uint64_t h = rest;
 	for (; n > 8; off += 8, n -= 8)
-		h = (h ^ (load_le64(buf + off) | FOLD8)) * HASH_MUL;
-	return (h ^ tail_word(buf, off + n, n)) * HASH_MUL;
+		h = mix_word(h, load_le64(buf + off) | FOLD8);
+	return mix_word(h, tail_word(buf, off + n, n));
 }
 
 /* The hash of a key from its chained hash: seeded, and mixed (MurmurHash3's finaliser). */

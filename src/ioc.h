@@ -20,8 +20,9 @@
  * a Bloom filter that answers most look-ups of unlisted names from cache.
  * A name's key is its lower-case wire form; the hash of a name is built
  * label by label from the right, so the hashes of all its suffixes come
- * from one pass, and a look-up costs one filter probe per label (none for
- * a label count that no indicator has).  Address keys are the family, the prefix length and the
+ * from one pass; a look-up probes the filter from the name's right end and
+ * stops at the first suffix no listed name ends in, most often its
+ * registered domain.  Address keys are the family, the prefix length and the
  * masked bytes; a look-up probes once per prefix length present in the
  * set, longest first.
  *

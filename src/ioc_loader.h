@@ -80,7 +80,8 @@ enum ioc_load_status ioc_loader_collect(struct ioc_loader *l, struct ioc_set **s
                                         size_t errlen);
 
 /*
- * Ask a running load to end at the next file (as it will be freed soon);
+ * Ask a running load to end (as it will be freed soon): before its next
+ * file, or within a few thousand lines of the one it reads;
  * requests are ignored from then on, and the loader only serves to be
  * freed.
  */

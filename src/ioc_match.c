@@ -118,14 +118,19 @@ void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen)
 		render_matched(hit, wire, wlen, 0);
 }
 
-/* Where the name at pos ends in place (past a pointer, or the root); end if it runs off. */
+/*
+ * Where the name at pos ends in place: past its pointer or its root; end
+ * if it runs off or meets a reserved label type (no name follows then).
+ */
 static size_t name_end(const uint8_t *msg, size_t end, size_t pos)
 {
 	while (pos < end) {
 		uint8_t c = msg[pos];
 		if (c >= 0xC0)
 			return pos + 2 <= end ? pos + 2 : end;
-		if (c == 0 || c > 63)
+		if (c > 63)
+			return end;
+		if (c == 0)
 			return pos + 1;
 		pos += 1 + (size_t)c;
 	}

@@ -6,10 +6,10 @@
  * (dns_msg.wire), never through their escaped text: every question name,
  * every owner name, the names inside NS, MD, MF, CNAME, SOA (both), MB,
  * MG, MR, MINFO (both), PTR, MX, AFSDB, RP (both), RT, KX, SRV, NAPTR
- * (replacement), DNAME, NSEC (next name), SVCB and HTTPS
- * rdata, and the addresses of A and AAAA records, in every section.  Each indicator is reported once per
- * collection, at the first place it matched.  Names are looked up where
- * they sit in the message, without a copy.
+ * (replacement), DNAME, NSEC (next name), SVCB and HTTPS rdata, and the
+ * addresses of A and AAAA records, in every section.  Each indicator is
+ * reported once per collection, at the first place it matched.  Names are
+ * looked up where they sit in the message, without a copy.
  */
 #ifndef DNS_GAZER_IOC_MATCH_H
 #define DNS_GAZER_IOC_MATCH_H
