@@ -6,15 +6,18 @@
  * then logged as the query and the reply of a transaction, as record
  * events and as alert events, into JSON and msgpack buffers.
  *
- * The matcher walks names where they sit in the message and shares work
- * between names with a common suffix; as an oracle, every name is also
- * decompressed and looked up on its own (ioc_lookup_name), and every
- * indicator found that way must be among the matcher's hits: no way of
- * compressing a message may hide a name from it.
+ * The matcher walks names where they sit in the message, through their
+ * compression pointers, and stops at the first suffix no listed name ends
+ * in.  Two oracles: every name is also decompressed and looked up on its
+ * own (ioc_lookup_name), and, against a second list of nested names and
+ * wildcards, compared suffix by suffix with the list's names by memcmp,
+ * with no hash or filter; what either finds must be among the matcher's
+ * hits: no way of compressing a message may hide a name from it.
  */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +31,20 @@
 /* Matches much: top-level domains, every address, names below "arpa". */
 static const char ioc_list[] = "com\tc\nnet\norg\nexample\n*.arpa\n*.local\n"
                                "0.0.0.0/0\tv4\n::/0\n";
+
+/* Nested names and wildcards, most of them in the seeds, for the second oracle. */
+static const struct {
+	const char *name; /* lower case, no final dot */
+	bool below;       /* a "*." indicator */
+} nested[] = {
+	{"google.com", false},        {"ns1.google.com", false},   {"example.com", true},
+	{"www.example.com", false},   {"1e100.net", false},        {"in-addr.arpa", true},
+	{"216.in-addr.arpa", false},  {"evil.test", false},        {"x.y.z.good.test", true},
+	{"local", true},
+};
+#define NNESTED (sizeof(nested) / sizeof(nested[0]))
+static uint8_t nested_wire[NNESTED][DNS_NAME_MAXWIRE];
+static size_t nested_len[NNESTED];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,31 +94,70 @@ static void must_have(const struct ioc_hits *h, struct ioc_ref ref)
 		abort();
 }
 
+/* The indicator text ioc_ref_text gives for nested[j]. */
+static void nested_text(size_t j, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s.", nested[j].below ? "*." : "", nested[j].name);
+}
+
+/*
+ * The nested indicator the name w matches, by brute force: its suffixes
+ * from the longest, each compared with every listed name.  -1 if none.
+ */
+static int nested_match(const uint8_t *w, size_t wlen)
+{
+	uint8_t low[DNS_NAME_MAXWIRE];
+	memcpy(low, w, wlen);
+	dns_name_lower(low, wlen);
+	for (size_t i = 0, label = 0; i < wlen && low[i] != 0; i += 1 + (size_t)low[i], label++)
+		for (size_t j = 0; j < NNESTED; j++)
+			if (nested_len[j] == wlen - i && memcmp(nested_wire[j], low + i, wlen - i) == 0 &&
+			    (!nested[j].below || label > 0))
+				return (int)j;
+	return -1;
+}
+
+static void must_have_text(const struct ioc_hits *h, const char *text)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->hit[i].indicator, text) == 0)
+			return;
+	if (!h->more)
+		abort();
+}
+
 /* The name at pos, decompressed and looked up alone, must be among the hits. */
 static void check_name(const struct ioc_set *set, const struct ioc_hits *h,
-                       const struct dns_msg *m, size_t pos)
+                       const struct ioc_hits *h2, const struct dns_msg *m, size_t pos)
 {
 	uint8_t w[DNS_NAME_MAXWIRE];
 	size_t wlen;
 	struct ioc_ref ref;
-	if (dns_name_unpack(m->wire, m->wire_len, &pos, w, &wlen) == DNS_NAME_OK &&
-	    ioc_lookup_name(set, w, wlen, &ref))
+	if (dns_name_unpack(m->wire, m->wire_len, &pos, w, &wlen) != DNS_NAME_OK)
+		return;
+	if (ioc_lookup_name(set, w, wlen, &ref))
 		must_have(h, ref);
+	int j = nested_match(w, wlen);
+	if (j >= 0) {
+		char text[IOC_TEXT_MAX];
+		nested_text((size_t)j, text, sizeof(text));
+		must_have_text(h2, text);
+	}
 }
 
 static void check_hits(const struct ioc_set *set, const struct ioc_hits *h,
-                       const struct dns_msg *m)
+                       const struct ioc_hits *h2, const struct dns_msg *m)
 {
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct dns_rr *rr = &m->rr[i];
-		check_name(set, h, m, rr->name_off);
+		check_name(set, h, h2, m, rr->name_off);
 		size_t pos[2], end = (size_t)rr->rdata_off + rr->rdlen;
 		if (rr->section == DNS_SEC_QUESTION || end > m->wire_len)
 			continue;
 		int n = names_in_rdata(m, rr, pos);
 		for (int k = 0; k < n; k++)
 			if (pos[k] < end)
-				check_name(set, h, m, pos[k]);
+				check_name(set, h, h2, m, pos[k]);
 	}
 }
 
@@ -122,15 +178,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct dns_parser p;
 	static struct obuf out;
-	static struct ioc_set *set;
-	static struct ioc_hits hits;
+	static struct ioc_set *set, *set2;
+	static struct ioc_hits hits, hits2;
 	static int ready;
 	if (!ready) {
 		char err[256];
 		set = ioc_set_new();
-		if (dns_parser_init(&p) < 0 || !set ||
+		set2 = ioc_set_new();
+		if (dns_parser_init(&p) < 0 || !set || !set2 ||
 		    ioc_set_add_text(set, "fuzz", ioc_list, sizeof(ioc_list) - 1, err, sizeof(err)) < 0)
 			abort();
+		for (size_t j = 0; j < NNESTED; j++) {
+			char line[300];
+			int n = snprintf(line, sizeof(line), "%s%s\n", nested[j].below ? "*." : "",
+			                 nested[j].name);
+			if (ioc_set_add_text(set2, "nested", line, (size_t)n, err, sizeof(err)) < 0 ||
+			    dns_name_from_text(nested[j].name, strlen(nested[j].name), nested_wire[j],
+			                       &nested_len[j]) != NULL)
+				abort();
+		}
 		obuf_init(&out);
 		ready = 1;
 	}
@@ -143,7 +209,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                     .query = &m, .reply = &m, .query_us = 1, .reply_us = 2};
 	ioc_hits_init(&hits, set);
 	ioc_match_msg(&hits, &m, false, false);
-	check_hits(set, &hits, &m);
+	ioc_hits_init(&hits2, set2);
+	ioc_match_msg(&hits2, &m, false, false);
+	check_hits(set, &hits, &hits2, &m);
 	ioc_match_msg(&hits, &m, true, true);
 	if (hits.n > IOC_MATCH_MAX)
 		abort();
