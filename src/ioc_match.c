@@ -18,15 +18,16 @@ static const char *const where_names[4][2] = {
 
 /*
  * The names of one message already looked up, by the offset of their first
- * label: a name that is a pointer to one of them (most owner names) is the
- * same name, and needs no second look-up.
+ * label and how far into the message they were allowed to run: a name that
+ * is a pointer to one of them (most owner names) is the same name, and
+ * needs no second look-up if that one could run as far.
  */
 #define SEEN_MAX 64
 
 struct seen {
 	size_t skip;                 /* the question matched in its query (SIZE_MAX: none) */
 	size_t n;
-	uint32_t start[SEEN_MAX];
+	uint32_t start[SEEN_MAX], cut[SEEN_MAX];
 };
 
 void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set)
@@ -69,16 +70,18 @@ static size_t first_label(const uint8_t *msg, size_t len, size_t pos)
 	return pos;
 }
 
-/* Whether the name starting at start was looked up; if not, remember it. */
-static bool seen_before(struct seen *sn, size_t start)
+/* Whether the name starting at start was looked up, cut at cut or later; if not, remember it. */
+static bool seen_before(struct seen *sn, size_t start, size_t cut)
 {
 	if (start == sn->skip)
 		return true;
 	for (size_t i = 0; i < sn->n; i++)
-		if (sn->start[i] == start)
+		if (sn->start[i] == start && sn->cut[i] >= cut)
 			return true;
-	if (sn->n < SEEN_MAX)
-		sn->start[sn->n++] = (uint32_t)start;
+	if (sn->n < SEEN_MAX) {
+		sn->start[sn->n] = (uint32_t)start;
+		sn->cut[sn->n++] = (uint32_t)cut;
+	}
 	return false;
 }
 
@@ -95,18 +98,21 @@ static void render_matched(struct ioc_hit *hit, const uint8_t *msg, size_t len, 
 		hit->matched[0] = '\0';
 }
 
-/* Match the name at pos of m; where and reply say where it is, for a hit. */
+/*
+ * Match the name at pos of m, whose own octets end before cut (its rdata's
+ * end, or the message's: pointers reach back before it anyway); where and
+ * reply say where it is, for a hit.
+ */
 static void match_name_at(struct ioc_hits *h, const struct dns_msg *m, struct seen *sn,
-                          size_t pos, const char *where, bool reply)
+                          size_t pos, size_t cut, const char *where, bool reply)
 {
 	struct ioc_ref ref;
 	struct ioc_hit *hit;
-	if (pos >= m->wire_len || m->wire[pos] == 0 || seen_before(sn, first_label(m->wire,
-	                                                                       m->wire_len, pos)))
+	if (pos >= cut || m->wire[pos] == 0 || seen_before(sn, first_label(m->wire, cut, pos), cut))
 		return;
-	if (ioc_lookup_name_at(h->set, m->wire, m->wire_len, pos, &ref) &&
+	if (ioc_lookup_name_at(h->set, m->wire, cut, pos, &ref) &&
 	    (hit = add_hit(h, ref, where, reply)))
-		render_matched(hit, m->wire, m->wire_len, pos);
+		render_matched(hit, m->wire, cut, pos);
 }
 
 void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen)
@@ -198,7 +204,7 @@ static void match_rdata(struct ioc_hits *h, const struct dns_msg *m, struct seen
 	int n = h->names ? rdata_names(m->wire, rr, pos) : 0;
 	for (int i = 0; i < n; i++)
 		if (pos[i] < end) /* a name must start inside its rdata */
-			match_name_at(h, m, sn, pos[i], where, reply);
+			match_name_at(h, m, sn, pos[i], end, where, reply);
 }
 
 /* Whether the name at pos is a compression pointer to target. */
@@ -225,7 +231,7 @@ void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool
 		}
 		/* most owner names of a reply: a pointer straight to its question */
 		if (h->names && !points_to(m, rr->name_off, sn.skip))
-			match_name_at(h, m, &sn, rr->name_off, where_names[sec][0], reply);
+			match_name_at(h, m, &sn, rr->name_off, m->wire_len, where_names[sec][0], reply);
 		if (sec != DNS_SEC_QUESTION)
 			match_rdata(h, m, &sn, rr, where_names[sec][1], reply);
 	}

@@ -126,14 +126,17 @@ static void must_have_text(const struct ioc_hits *h, const char *text)
 		abort();
 }
 
-/* The name at pos, decompressed and looked up alone, must be among the hits. */
+/*
+ * The name at pos, its octets before cut (its rdata's end, or the
+ * message's), decompressed and looked up alone, must be among the hits.
+ */
 static void check_name(const struct ioc_set *set, const struct ioc_hits *h,
-                       const struct ioc_hits *h2, const struct dns_msg *m, size_t pos)
+                       const struct ioc_hits *h2, const struct dns_msg *m, size_t pos, size_t cut)
 {
 	uint8_t w[DNS_NAME_MAXWIRE];
 	size_t wlen;
 	struct ioc_ref ref;
-	if (dns_name_unpack(m->wire, m->wire_len, &pos, w, &wlen) != DNS_NAME_OK)
+	if (dns_name_unpack(m->wire, cut, &pos, w, &wlen) != DNS_NAME_OK)
 		return;
 	if (ioc_lookup_name(set, w, wlen, &ref))
 		must_have(h, ref);
@@ -150,14 +153,14 @@ static void check_hits(const struct ioc_set *set, const struct ioc_hits *h,
 {
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct dns_rr *rr = &m->rr[i];
-		check_name(set, h, h2, m, rr->name_off);
+		check_name(set, h, h2, m, rr->name_off, m->wire_len);
 		size_t pos[2], end = (size_t)rr->rdata_off + rr->rdlen;
 		if (rr->section == DNS_SEC_QUESTION || end > m->wire_len)
 			continue;
 		int n = names_in_rdata(m, rr, pos);
 		for (int k = 0; k < n; k++)
 			if (pos[k] < end)
-				check_name(set, h, h2, m, pos[k]);
+				check_name(set, h, h2, m, pos[k], end);
 	}
 }
 

@@ -426,6 +426,19 @@ START_TEST(broken_rdata_names)
 	struct ioc_hits h;
 	match(&h, s, &m);
 	ck_assert_uint_eq(h.n, 0);
+
+	/* a name cut at its rdata's end is not read on into the next record */
+	wb_dns_header(&m, 1, 0x8180, 0, 2, 0, 0);
+	wb_name(&m, "a.good");
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 2);
+	wb_bytes(&m, "\x01x", 2);
+	wb_name(&m, "bad.test");
+	wb_rr_fixed(&m, T_A, 1, 60, 4);
+	wb_bytes(&m, "\xc0\x00\x02\x01", 4);
+	match(&h, s, &m);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].where, "answer.name");
+	ck_assert_str_eq(h.hit[0].matched, "bad.test.");
 	ioc_set_free(s);
 }
 END_TEST
