@@ -100,9 +100,10 @@ START_TEST(cname_chain_target)
 END_TEST
 
 /*
- * Names that share a suffix share its look-up: what a suffix is as a whole
- * name ("*." does not match it) and as the parent of a longer name ("*."
- * does) must both come out right, whichever name reaches it first.
+ * Names that share a suffix (through pointers, either way round): what a
+ * suffix is as a whole name ("*." does not match it) and as the parent of
+ * a longer name ("*." does) must both come out right, whichever name
+ * reaches it first.
  */
 START_TEST(shared_suffixes)
 {
@@ -153,7 +154,7 @@ START_TEST(shared_suffixes)
 }
 END_TEST
 
-/* Many names, so the memo of suffixes wraps around and must not confuse two. */
+/* More names than the list of names seen holds: the rest are looked up anyway. */
 START_TEST(many_names_in_one_message)
 {
 	struct ioc_set *s = load("n77.many.test\tm\n");
