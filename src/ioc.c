@@ -262,33 +262,11 @@ static uint32_t tag_of(uint64_t h)
 	return (uint32_t)(h >> 32) | 1u;
 }
 
-/*
- * Offsets of the labels of a wire name (root excluded); returns their
- * number, or -1 if the name is not well formed.
- */
-static int name_labels(const uint8_t *w, size_t wlen, uint8_t off[MAX_LABELS])
+/* The seeded hash of an address key (no case to fold there), for the same table. */
+static uint64_t bytes_hash(const struct ioc_set *s, const uint8_t *p, size_t n)
 {
-	size_t i = 0;
-	int n = 0;
-	while (i < wlen && w[i] != 0) {
-		if (w[i] > 63 || n == MAX_LABELS || wlen - i - 1 < w[i])
-			return -1;
-		off[n++] = (uint8_t)i;
-		i += 1 + (size_t)w[i];
-	}
-	return (i < wlen && i + 1 == wlen) ? n : -1;
-}
-
-/*
- * A seeded hash of n bytes continuing from acc.  Not SipHash: the table is
- * built from the operator's lists, so a sender can only look names up,
- * never fill a bucket; the random seed keeps it from aiming a look-up at
- * a cluster, and this costs a tenth of SipHash on the packet path.
- */
-static uint64_t bytes_hash(const struct ioc_set *s, uint64_t acc, const uint8_t *p, size_t n)
-{
-	const uint64_t m = 0x9E3779B97F4A7C15u;
-	uint64_t h = (acc ^ s->hk.k0) + n * m;
+	const uint64_t m = HASH_MUL;
+	uint64_t h = s->hk.k0 + n * m;
 	uint64_t w;
 	for (; n >= 8; p += 8, n -= 8) {
 		memcpy(&w, p, 8);
@@ -305,48 +283,6 @@ static uint64_t bytes_hash(const struct ioc_set *s, uint64_t acc, const uint8_t 
 	h *= 0xC4CEB9FE1A85EC53u;
 	h ^= h >> 33;
 	return h;
-}
-
-/*
- * The key hashes of every suffix of a lower-case wire name: h[i] for the
- * suffix starting at its label i, h[0] the whole name's.  Returns the
- * number of labels.
- */
-static int suffix_hashes(const struct ioc_set *s, const uint8_t *w, size_t wlen,
-                         uint64_t h[MAX_LABELS])
-{
-	uint8_t off[MAX_LABELS];
-	int n = name_labels(w, wlen, off);
-	uint64_t chain = root_hash(&s->pr);
-	h[0] = key_hash(&s->pr, chain); /* the root's, should the name have no label */
-	for (int i = n - 1; i >= 0; i--) {
-		chain = label_hash(chain, w, off[i]);
-		h[i] = key_hash(&s->pr, chain);
-	}
-	return n;
-}
-
-/* A name's suffixes of two labels or more into the filter's "above"; returns its hash. */
-static uint64_t add_above(const uint64_t *h, int n, uint64_t *filter, size_t nblock)
-{
-	for (int i = 0; i + 2 <= n; i++)
-		filter_add(filter, nblock, h[i], ABOVE);
-	return h[0];
-}
-
-/* The slot holding key[0..n) with hash h, or NULL. */
-static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const uint8_t *key,
-                                   size_t n)
-{
-	size_t mask = s->nslot - 1;
-	uint32_t tag = tag_of(h);
-	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		const struct ioc_slot *sl = &s->slot[i];
-		if (sl->tag == 0)
-			return NULL;
-		if (sl->tag == tag && s->pool[sl->key] == n && memcmp(s->pool + sl->key + 1, key, n) == 0)
-			return sl;
-	}
 }
 
 /*
@@ -384,6 +320,48 @@ static int walk_labels(const uint8_t *msg, size_t len, size_t pos, bool flat,
 		p += 1 + (size_t)c;
 	}
 	return flat && p + 1 != len ? -1 : n;
+}
+
+/*
+ * The key hashes of every suffix of a lower-case wire name: h[i] for the
+ * suffix starting at its label i, h[0] the whole name's.  Returns the
+ * number of labels.
+ */
+static int suffix_hashes(const struct ioc_set *s, const uint8_t *w, size_t wlen,
+                         uint64_t h[MAX_LABELS])
+{
+	uint16_t off[MAX_LABELS];
+	int n = walk_labels(w, wlen, 0, true, off);
+	uint64_t chain = root_hash(&s->pr);
+	h[0] = key_hash(&s->pr, chain); /* the root's, should the name have no label */
+	for (int i = n - 1; i >= 0; i--) {
+		chain = label_hash(chain, w, off[i]);
+		h[i] = key_hash(&s->pr, chain);
+	}
+	return n;
+}
+
+/* A name's suffixes of two labels or more into the filter's "above"; returns its hash. */
+static uint64_t add_above(const uint64_t *h, int n, uint64_t *filter, size_t nblock)
+{
+	for (int i = 0; i + 2 <= n; i++)
+		filter_add(filter, nblock, h[i], ABOVE);
+	return h[0];
+}
+
+/* The slot holding key[0..n) with hash h, or NULL. */
+static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const uint8_t *key,
+                                   size_t n)
+{
+	size_t mask = s->nslot - 1;
+	uint32_t tag = tag_of(h);
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		const struct ioc_slot *sl = &s->slot[i];
+		if (sl->tag == 0)
+			return NULL;
+		if (sl->tag == tag && s->pool[sl->key] == n && memcmp(s->pool + sl->key + 1, key, n) == 0)
+			return sl;
+	}
 }
 
 /*
@@ -473,7 +451,7 @@ bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct i
 	uint8_t key[18];
 	for (size_t i = 0; i < n; i++) {
 		size_t klen = addr_key(key, a->family, a->bytes, lens[i]);
-		uint64_t h = bytes_hash(s, 0, key, klen);
+		uint64_t h = bytes_hash(s, key, klen);
 		const struct ioc_slot *sl = filter_has(&s->pr, h) ? find(s, h, key, klen) : NULL;
 		if (sl) {
 			ref->slot = (uint32_t)(sl - s->slot);
@@ -529,7 +507,7 @@ static int resize_table(struct ioc_set *s, size_t n)
 		const uint8_t *k = s->pool + sl->key;
 		uint64_t h;
 		if (k[1] == KEY_V4 || k[1] == KEY_V6)
-			h = bytes_hash(s, 0, k + 1, k[0]);
+			h = bytes_hash(s, k + 1, k[0]);
 		else {
 			uint64_t hs[MAX_LABELS];
 			int labels = suffix_hashes(s, k + 1, k[0], hs);
@@ -691,7 +669,7 @@ static const char *add_addr(struct ioc_set *s, const char *t, size_t n, int fami
 	for (size_t i = klen - 2; i < 16; i++)
 		if (bytes[i])
 			return "host bits set after the prefix length";
-	if (insert(s, bytes_hash(s, 0, key, klen), key, klen, IOC_KIND_DOMAIN, label) < 0)
+	if (insert(s, bytes_hash(s, key, klen), key, klen, IOC_KIND_DOMAIN, label) < 0)
 		return "out of memory";
 	uint8_t *lens = family == 4 ? s->lens4 : s->lens6;
 	uint8_t *nl = family == 4 ? &s->nlens4 : &s->nlens6;
