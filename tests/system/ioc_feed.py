@@ -164,12 +164,18 @@ def background(fifo, pid, lst, errlog, nlines):
     bg_write(fd, bg_phase(3, "c", 5))
     wait_drained(fd, pid)
 
-    # the input ends during a reload: dns-gazer waits for the list's end
+    # the input ends during a reload: dns-gazer gives the load up (within a
+    # few thousand lines), so it may close the list before all is written
     os.kill(pid, signal.SIGHUP)
     lf = os.open(lst, os.O_WRONLY)
-    os.write(lf, head)
-    os.close(fd)
-    os.write(lf, tail)
+    for data in (head, None, tail):
+        if data is None:
+            os.close(fd)
+            continue
+        try:
+            os.write(lf, data)
+        except BrokenPipeError:
+            pass
     os.close(lf)
 
 
