@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "compiler.h"
+
 /*
  * Bytes a JSON string can hold as they are: printable ASCII (0x20-0x7e)
  * but " (0x22) and \ (0x5c).
@@ -14,12 +16,6 @@
 static const uint8_t plain_byte[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
-
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
 
 #define ONES 0x0101010101010101u
 #define HIGHS 0x8080808080808080u

@@ -78,21 +78,25 @@ static bool is_dns_port(const struct gazer *g, uint16_t port)
 	return (g->portmap[port >> 3] >> (port & 7)) & 1;
 }
 
+/* Generations of the lists, as ioc_mark() keeps them. */
+#define MARK_GEN_MAX (UINT32_MAX >> 9)
+
 void gazer_set_ioc(struct gazer *g, const struct ioc_set *set)
 {
 	g->ioc = set;
-	g->ioc_gen = (g->ioc_gen + 1) & (UINT32_MAX >> 1);
+	g->ioc_gen = (g->ioc_gen + 1) & MARK_GEN_MAX;
 	if (set)
 		ioc_hits_init(&g->hits, set);
 }
 
 /*
  * What a pending query's mark says: the lists it was matched against when
- * it came (their generation) and whether it matched them.
+ * it came (their generation, modulo 2^23), the labels of the suffix of its
+ * question found clean (h->qclean: at most 127) and whether it matched.
  */
-static uint32_t ioc_mark(const struct gazer *g, bool hit)
+static uint32_t ioc_mark(const struct gazer *g, bool hit, unsigned qclean)
 {
-	return g->ioc_gen << 1 | (hit ? 1u : 0u);
+	return g->ioc_gen << 9 | (qclean & 0xFF) << 1 | (hit ? 1u : 0u);
 }
 
 /* An alert event to every sink for hits[from..n). */
@@ -117,8 +121,7 @@ static void emit_alerts(struct gazer *g, const struct tx_view *tx, size_t from)
  */
 static void match_arrival(struct gazer *g, const struct dns_msg *q, const struct tx_key *key)
 {
-	if (q->has_question)
-		ioc_match_qname(&g->hits, q->qname, q->qname_len);
+	ioc_match_qname(&g->hits, q);
 	ioc_match_addr(&g->hits, &key->client, "client_addr");
 	ioc_match_addr(&g->hits, &key->server, "server_addr");
 }
@@ -135,8 +138,9 @@ static void match_arrival(struct gazer *g, const struct dns_msg *q, const struct
 static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *key,
                      uint32_t mark)
 {
-	bool same_lists = mark >> 1 == g->ioc_gen, hit = mark & 1;
+	bool same_lists = mark >> 9 == g->ioc_gen, hit = mark & 1;
 	ioc_hits_clear(&g->hits);
+	g->hits.qclean = mark >> 1 & 0xFF; /* match_arrival sets it anew */
 	if (tx->query && (hit || !same_lists))
 		match_arrival(g, tx->query, key);
 	size_t from = tx->query && !same_lists && !hit ? 0 : g->hits.n;
@@ -358,7 +362,7 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		g->stats->dns[DNS_MSG_NO_MEMORY]++;
 		return;
 	}
-	tx_table_newest(g->table)->mark = ioc_mark(g, hit);
+	tx_table_newest(g->table)->mark = ioc_mark(g, hit, g->ioc ? g->hits.qclean : 0);
 	emit_records(g, &tx, false);
 }
 
@@ -380,7 +384,7 @@ static void handle_reply(struct gazer *g, const struct pkt *p, const struct dns_
 		tx.query_us = e->ts_us;
 	}
 	/* the stored query's bytes stay until the tx is matched and logged */
-	emit_tx(g, &tx, &key, e ? e->mark : ioc_mark(g, false));
+	emit_tx(g, &tx, &key, e ? e->mark : ioc_mark(g, false, 0));
 	tx_entry_free(e);
 	emit_records(g, &tx, true);
 }

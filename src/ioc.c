@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "compiler.h"
 #include "dns_name.h"
 #include "hash.h"
 #include "tbuf.h"
@@ -38,17 +39,12 @@ struct ioc_probe {
 };
 
 /* First octet of an address key; a name's first octet (a length) is < 64. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-
 #define KEY_V4 0xF4
 #define KEY_V6 0xF6
 #define LABEL_MAX 200
 #define MAX_LABELS 128 /* labels in a 255-octet name */
 #define FILTER_SLOTS_PER_BLOCK 32 /* 512 filter bits per 32 table slots */
+#define FILTER_WORDS_PER_BLOCK 9  /* the block's 8, and 64 bits of the gate */
 
 /*
  * One table slot.  tag is 32 bits of the key's hash with the low bit set
@@ -89,7 +85,7 @@ struct ioc_set *ioc_set_new(void)
 	s->nslot = 1024;
 	s->slot = calloc(s->nslot, sizeof(*s->slot));
 	s->pr.nblock = s->nslot / FILTER_SLOTS_PER_BLOCK;
-	s->pr.filter = calloc(s->pr.nblock * 8, sizeof(*s->pr.filter));
+	s->pr.filter = calloc(s->pr.nblock * FILTER_WORDS_PER_BLOCK, sizeof(*s->pr.filter));
 	s->nlabel_idx = 64;
 	s->label_idx = calloc(s->nlabel_idx, sizeof(*s->label_idx));
 	if (!s->slot || !s->pr.filter || !s->label_idx || hash_key_random(&s->hk) < 0) {
@@ -250,6 +246,25 @@ static void filter_add(uint64_t *filter, size_t nblock, uint64_t h, int set)
 	block[(f >> 15) & 7] |= UINT64_C(1) << ((f >> 9) & 63);
 }
 
+/*
+ * The gate: one bit per hash of the two-label suffixes of the name
+ * indicators (those "above" ones of two labels), after the blocks, an
+ * eighth of their size.  Most look-ups stop at a name's two-label suffix;
+ * the gate answers most of them from a few hundred KiB, which the cache
+ * keeps, where the blocks' megabytes would be a trip to memory for every
+ * domain not asked for lately.  About a fifth are let through, to the block.
+ */
+static inline size_t gate_bit(size_t nblock, uint64_t h)
+{
+	return nblock * 8 * 64 + ((size_t)h & (nblock * 64 - 1));
+}
+
+static inline bool gate_in(const uint64_t *filter, size_t nblock, uint64_t h)
+{
+	size_t bit = gate_bit(nblock, h);
+	return filter[bit >> 6] >> (bit & 63) & 1;
+}
+
 /* Whether a key with hash h may be in the set (false: surely not). */
 static inline bool filter_has(const struct ioc_probe *p, uint64_t h)
 {
@@ -285,41 +300,76 @@ static uint64_t bytes_hash(const struct ioc_set *s, const uint8_t *p, size_t n)
 	return h;
 }
 
+/* What a walk may return besides a number of labels. */
+enum { WALK_BAD = -1, WALK_CLEAN = -2 };
+
 /*
- * Offsets of the labels of the name at msg[pos], root excluded, followed
- * through compression pointers by dns_name.h's rules (flat: none allowed,
- * and the name ends at len); returns their number, or -1 if the name is
- * not well formed.
+ * Offsets of the labels of the uncompressed name w[0..len), root
+ * excluded; returns their number, or WALK_BAD if the name is not well
+ * formed or does not end at len.  At most 127 labels fit in 255 octets.
  */
-static int walk_labels(const uint8_t *msg, size_t len, size_t pos, bool flat,
-                       uint16_t off[MAX_LABELS])
+static int walk_flat(const uint8_t *w, size_t len, uint16_t off[MAX_LABELS])
 {
-	size_t p = pos, limit = pos, octets = 0;
+	if (len > DNS_NAME_MAXWIRE)
+		return WALK_BAD;
+	size_t p = 0;
 	int n = 0;
-	for (;;) {
-		if (p >= len)
-			return -1;
-		uint8_t c = msg[p];
-		if (c >= 0xC0 && !flat) {
-			if (len - p < 2)
-				return -1;
-			size_t t = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
-			if (t >= limit)
-				return -1;
-			limit = p = t;
-			continue;
-		}
-		if (c > 63)
-			return -1;
+	while (p < len) {
+		uint8_t c = w[p];
 		if (c == 0)
-			break;
-		octets += 1 + (size_t)c; /* 2 or more a label: at most 127 labels */
-		if (len - p - 1 < c || octets + 1 > DNS_NAME_MAXWIRE)
-			return -1;
+			return p + 1 == len ? n : WALK_BAD;
+		if (c > 63)
+			return WALK_BAD;
 		off[n++] = (uint16_t)p;
 		p += 1 + (size_t)c;
 	}
-	return flat && p + 1 != len ? -1 : n;
+	return WALK_BAD;
+}
+
+static inline bool is_clean(const struct ioc_clean *c, size_t p)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->off[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * Offsets of the labels of the name at msg[pos], root excluded, followed
+ * through compression pointers by dns_name.h's rules; returns their
+ * number, WALK_BAD if the name is not well formed, or WALK_CLEAN if a
+ * pointer in it leads to a label of clean (no name starts at a label of
+ * another, so pointers are the only way there).  A label's octets need no
+ * test of their own: the next length octet, which must come before len, is
+ * past them.
+ */
+static int walk_at(const uint8_t *msg, size_t len, size_t pos, const struct ioc_clean *clean,
+                   uint16_t off[MAX_LABELS])
+{
+	size_t p = pos, limit = pos, octets = 0;
+	int n = 0;
+	while (p < len) {
+		uint8_t c = msg[p];
+		if (c == 0)
+			return n;
+		if (c <= 63) {
+			octets += 1 + (size_t)c; /* 2 or more a label: at most 127 labels */
+			if (octets >= DNS_NAME_MAXWIRE)
+				return WALK_BAD;
+			off[n++] = (uint16_t)p;
+			p += 1 + (size_t)c;
+		} else if (c >= 0xC0 && len - p >= 2) {
+			size_t t = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
+			if (t >= limit)
+				return WALK_BAD;
+			if (is_clean(clean, t))
+				return WALK_CLEAN;
+			limit = p = t;
+		} else {
+			return WALK_BAD;
+		}
+	}
+	return WALK_BAD;
 }
 
 /*
@@ -331,7 +381,7 @@ static int suffix_hashes(const struct ioc_set *s, const uint8_t *w, size_t wlen,
                          uint64_t h[MAX_LABELS])
 {
 	uint16_t off[MAX_LABELS];
-	int n = walk_labels(w, wlen, 0, true, off);
+	int n = walk_flat(w, wlen, off);
 	uint64_t chain = root_hash(&s->pr);
 	h[0] = key_hash(&s->pr, chain); /* the root's, should the name have no label */
 	for (int i = n - 1; i >= 0; i--) {
@@ -346,6 +396,10 @@ static uint64_t add_above(const uint64_t *h, int n, uint64_t *filter, size_t nbl
 {
 	for (int i = 0; i + 2 <= n; i++)
 		filter_add(filter, nblock, h[i], ABOVE);
+	if (n >= 2) {
+		size_t bit = gate_bit(nblock, h[n - 2]);
+		filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
+	}
 	return h[0];
 }
 
@@ -369,7 +423,7 @@ static const struct ioc_slot *find(const struct ioc_set *s, uint64_t h, const ui
  * 1 << IOC_KIND_DOMAIN and 1 << IOC_KIND_BELOW.  Out of line: the filter
  * sends few look-ups here.
  */
-static NOINLINE unsigned listed(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t off,
+static COLD unsigned listed(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t off,
                        uint64_t h, uint32_t *slot)
 {
 	uint8_t key[DNS_NAME_MAXWIRE];
@@ -385,16 +439,17 @@ static NOINLINE unsigned listed(const struct ioc_set *s, const uint8_t *msg, siz
 	       (sl->label[IOC_KIND_BELOW] ? 1u << IOC_KIND_BELOW : 0u);
 }
 
-/* The most specific indicator for the name at msg[pos]. */
-static bool lookup_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos,
-                      bool flat, struct ioc_ref *ref)
+/*
+ * The most specific indicator for the name whose n labels start at
+ * msg[off[i]].  *stop is where the look-up stopped when it found nothing
+ * because nothing listed ends in the name from label *stop on, else -1.
+ */
+static bool lookup_labels(const struct ioc_set *s, const uint8_t *msg, size_t len,
+                          const uint16_t *off, int n, int *stop, struct ioc_ref *ref)
 {
-	uint16_t off[MAX_LABELS];
-	if (!s->has_names)
-		return false;
-	int n = walk_labels(msg, len, pos, flat, off);
 	bool found = false;
 	uint64_t chain = root_hash(&s->pr);
+	*stop = -1;
 	/* from the right: the last indicator found is the most specific */
 	for (int i = n - 1; i >= 0; i--) {
 		chain = label_hash(chain, msg, off[i]);
@@ -403,8 +458,12 @@ static bool lookup_at(const struct ioc_set *s, const uint8_t *msg, size_t len, s
 			continue;
 		uint64_t h = key_hash(&s->pr, chain), f = filter_mix(h);
 		const uint64_t *block = filter_block(s->pr.filter, s->pr.nblock, f);
-		if (labels >= 2 && !filter_in(block, f, ABOVE))
-			break; /* nothing listed ends in this suffix */
+		if (labels >= 2 && ((labels == 2 && !gate_in(s->pr.filter, s->pr.nblock, h)) ||
+		                    !filter_in(block, f, ABOVE))) {
+			if (!found) /* nothing listed ends in this suffix */
+				*stop = i;
+			break;
+		}
 		if (!filter_in(block, f, LISTED))
 			continue;
 		uint32_t slot;
@@ -423,13 +482,34 @@ static bool lookup_at(const struct ioc_set *s, const uint8_t *msg, size_t len, s
 bool ioc_lookup_name(const struct ioc_set *s, const uint8_t *wire, size_t wlen,
                      struct ioc_ref *ref)
 {
-	return lookup_at(s, wire, wlen, 0, true, ref);
+	uint16_t off[MAX_LABELS];
+	int stop;
+	if (!s->has_names)
+		return false;
+	int n = walk_flat(wire, wlen, off);
+	return n >= 0 && lookup_labels(s, wire, wlen, off, n, &stop, ref);
 }
 
 bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos,
-                        struct ioc_ref *ref)
+                        struct ioc_clean *clean, struct ioc_ref *ref)
 {
-	return lookup_at(s, msg, len, pos, false, ref);
+	static const struct ioc_clean none = {.n = 0};
+	uint16_t off[MAX_LABELS];
+	int stop;
+	if (clean)
+		clean->tail = 0;
+	if (!s->has_names)
+		return false;
+	int n = walk_at(msg, len, pos, clean ? clean : &none, off);
+	if (n < 0 || lookup_labels(s, msg, len, off, n, &stop, ref))
+		return n >= 0;
+	if (clean && stop >= 0) {
+		clean->tail = (unsigned)(n - stop);
+		/* off[stop], off[stop - 1], ..., off[0], while there is room */
+		for (; stop >= 0 && clean->n < IOC_CLEAN_MAX; stop--)
+			clean->off[clean->n++] = off[stop];
+	}
+	return false;
 }
 
 /* Key of an address prefix: family octet, length, the masked bytes. */
@@ -493,7 +573,7 @@ static int resize_table(struct ioc_set *s, size_t n)
 {
 	struct ioc_slot *t = table_alloc(n, sizeof(*t));
 	size_t nblock = n / FILTER_SLOTS_PER_BLOCK;
-	uint64_t *filter = table_alloc(nblock * 8, sizeof(*filter));
+	uint64_t *filter = table_alloc(nblock * FILTER_WORDS_PER_BLOCK, sizeof(*filter));
 	if (!t || !filter) {
 		free(t);
 		free(filter);

@@ -22,7 +22,8 @@
  * label by label from the right, so the hashes of all its suffixes come
  * from one pass; a look-up probes the filter from the name's right end and
  * stops at the first suffix no listed name ends in, most often its
- * registered domain.  Address keys are the family, the prefix length and the
+ * registered domain (asked first of a bit array of the two-label
+ * suffixes, small enough to stay in cache).  Address keys are the family, the prefix length and the
  * masked bytes; a look-up probes once per prefix length present in the
  * set, longest first.
  *
@@ -84,6 +85,24 @@ int ioc_set_add_text(struct ioc_set *s, const char *name, const char *text, size
 size_t ioc_set_count(const struct ioc_set *s);
 
 /*
+ * Where names of one message are known to match nothing: the offsets of
+ * labels from which a look-up found no indicator and stopped because
+ * nothing listed ends in the name from there on.  Any name that reaches
+ * one of those labels, even through a compression pointer and after labels
+ * of its own, stops there too, with the same answers on the way: nothing.
+ * So a look-up that meets one gives up at once (a reply's NS, SOA and
+ * CNAME names mostly end in its question's domain).  Start with n = 0 for
+ * each message; look-ups fill it.
+ */
+#define IOC_CLEAN_MAX 32
+
+struct ioc_clean {
+	unsigned n;
+	unsigned tail;               /* labels of the suffix the last look-up found clean, or 0 */
+	uint16_t off[IOC_CLEAN_MAX]; /* that suffix first, then the labels before it */
+};
+
+/*
  * Look up an uncompressed wire name (any case; wlen <= 255): the most
  * specific indicator matching it, if any.  Returns true and fills *ref.
  */
@@ -93,10 +112,11 @@ bool ioc_lookup_name(const struct ioc_set *s, const uint8_t *wire, size_t wlen,
 /*
  * The same for the name at msg[pos] of a message of len bytes, followed
  * through its compression pointers where it sits (dns_name.h's rules),
- * without a copy.
+ * without a copy; clean (if not NULL) holds what earlier look-ups in the
+ * same message found clean, and gets what this one finds.
  */
 bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos,
-                        struct ioc_ref *ref);
+                        struct ioc_clean *clean, struct ioc_ref *ref);
 
 /* Look up an address: the longest prefix containing it, if any. */
 bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct ioc_ref *ref);

@@ -5,8 +5,10 @@
 
 #include <string.h>
 
+#include "compiler.h"
 #include "dns_types.h"
 #include "tbuf.h"
+
 
 /* Names of places: [section][0 = owner name, 1 = in the rdata]. */
 static const char *const where_names[4][2] = {
@@ -16,20 +18,6 @@ static const char *const where_names[4][2] = {
 	{"additional.name", "additional.data"},
 };
 
-/*
- * The names of one message already looked up, by the offset of their first
- * label and how far into the message they were allowed to run: a name that
- * is a pointer to one of them (most owner names) is the same name, and
- * needs no second look-up if that one could run as far.
- */
-#define SEEN_MAX 64
-
-struct seen {
-	size_t skip;                 /* the question matched in its query (SIZE_MAX: none) */
-	size_t n;
-	uint32_t start[SEEN_MAX], cut[SEEN_MAX];
-};
-
 void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set)
 {
 	h->set = set;
@@ -37,9 +25,10 @@ void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set)
 	h->addrs = ioc_set_has_addrs(set);
 	h->n = 0;
 	h->more = false;
+	h->qclean = 0;
 }
 
-static struct ioc_hit *add_hit(struct ioc_hits *h, struct ioc_ref ref, const char *where,
+static COLD struct ioc_hit *add_hit(struct ioc_hits *h, struct ioc_ref ref, const char *where,
                                bool reply)
 {
 	for (size_t i = 0; i < h->n; i++)
@@ -70,23 +59,8 @@ static size_t first_label(const uint8_t *msg, size_t len, size_t pos)
 	return pos;
 }
 
-/* Whether the name starting at start was looked up, cut at cut or later; if not, remember it. */
-static bool seen_before(struct seen *sn, size_t start, size_t cut)
-{
-	if (start == sn->skip)
-		return true;
-	for (size_t i = 0; i < sn->n; i++)
-		if (sn->start[i] == start && sn->cut[i] >= cut)
-			return true;
-	if (sn->n < SEEN_MAX) {
-		sn->start[sn->n] = (uint32_t)start;
-		sn->cut[sn->n++] = (uint32_t)cut;
-	}
-	return false;
-}
-
 /* Render the name at pos of msg[0..len) as seen into hit->matched. */
-static void render_matched(struct ioc_hit *hit, const uint8_t *msg, size_t len, size_t pos)
+static COLD void render_matched(struct ioc_hit *hit, const uint8_t *msg, size_t len, size_t pos)
 {
 	uint8_t wire[DNS_NAME_MAXWIRE];
 	size_t wlen;
@@ -98,30 +72,21 @@ static void render_matched(struct ioc_hit *hit, const uint8_t *msg, size_t len, 
 		hit->matched[0] = '\0';
 }
 
-/*
- * Match the name at pos of m, whose own octets end before cut (its rdata's
- * end, or the message's: pointers reach back before it anyway); where and
- * reply say where it is, for a hit.
- */
-static void match_name_at(struct ioc_hits *h, const struct dns_msg *m, struct seen *sn,
-                          size_t pos, size_t cut, const char *where, bool reply)
+void ioc_match_qname(struct ioc_hits *h, const struct dns_msg *q)
 {
 	struct ioc_ref ref;
-	struct ioc_hit *hit;
-	if (pos >= cut || m->wire[pos] == 0 || seen_before(sn, first_label(m->wire, cut, pos), cut))
+	struct ioc_clean clean;
+	h->qclean = 0;
+	if (!h->names || !q->has_question)
 		return;
-	if (ioc_lookup_name_at(h->set, m->wire, cut, pos, &ref) &&
-	    (hit = add_hit(h, ref, where, reply)))
-		render_matched(hit, m->wire, cut, pos);
-}
-
-void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen)
-{
-	struct ioc_ref ref;
-	struct ioc_hit *hit;
-	if (h->names && ioc_lookup_name(h->set, wire, wlen, &ref) &&
-	    (hit = add_hit(h, ref, where_names[DNS_SEC_QUESTION][0], false)))
-		render_matched(hit, wire, wlen, 0);
+	clean.n = 0;
+	if (ioc_lookup_name_at(h->set, q->wire, q->wire_len, DNS_HEADER_LEN, &clean, &ref)) {
+		struct ioc_hit *hit = add_hit(h, ref, where_names[DNS_SEC_QUESTION][0], false);
+		if (hit)
+			render_matched(hit, q->wire, q->wire_len, DNS_HEADER_LEN);
+	} else {
+		h->qclean = clean.tail;
+	}
 }
 
 /*
@@ -144,67 +109,134 @@ static size_t name_end(const uint8_t *msg, size_t end, size_t pos)
 }
 
 /*
- * Where the names inside the rdata of rr start (at most two), by the
- * layouts of RFC 1035 (NS, MD, MF, CNAME, SOA's two, MB, MG, MR, MINFO's
- * two, PTR, MX), RFC 1183 (AFSDB, RP's two, RT), 2230 (KX), 2782 (SRV),
- * 2915 (NAPTR's replacement), 4034 (NSEC's next name), 6672 (DNAME) and
- * 9460 (SVCB, HTTPS).  Returns how many.  Not RRSIG's signer: it is the
- * zone of the record's owner (RFC 4035 5.3.1), whose name is looked up.
+ * Where the names inside rdata start, by type: the layouts of RFC 1035
+ * (NS, MD, MF, CNAME, SOA's two, MB, MG, MR, MINFO's two, PTR, MX), RFC
+ * 1183 (AFSDB, RP's two, RT), 2230 (KX), 2782 (SRV), 2915 (NAPTR's
+ * replacement), 4034 (NSEC's next name), 6672 (DNAME) and 9460 (SVCB,
+ * HTTPS).  Not RRSIG's signer: it is the zone of the record's owner (RFC
+ * 4035 5.3.1), whose name is looked up.  A table, so that the loop over
+ * records stays small: what it runs for every record of every message
+ * must share the instruction cache with the rest of the packet path.
  */
-static int rdata_names(const uint8_t *msg, const struct dns_rr *rr, size_t pos[2])
+enum rdata_layout {
+	RD_NONE = 0,
+	RD_AT0,   /* one name, the whole rdata */
+	RD_TWO,   /* two names, one after the other */
+	RD_AT2,   /* after a 16-bit preference or priority */
+	RD_AT6,   /* after SRV's priority, weight and port */
+	RD_NAPTR, /* after order, preference and three character strings */
+};
+
+static const uint8_t rdata_layout[66] = {
+	[2] = RD_AT0,   [3] = RD_AT0,  [4] = RD_AT0,  [5] = RD_AT0,  [6] = RD_TWO,
+	[7] = RD_AT0,   [8] = RD_AT0,  [9] = RD_AT0,  [12] = RD_AT0, [14] = RD_TWO,
+	[15] = RD_AT2,  [17] = RD_TWO, [18] = RD_AT2, [21] = RD_AT2, [33] = RD_AT6,
+	[35] = RD_NAPTR, [36] = RD_AT2, [39] = RD_AT0, [47] = RD_AT0, [64] = RD_AT2,
+	[65] = RD_AT2,
+};
+
+static unsigned layout_of(uint16_t type)
 {
-	size_t rd = rr->rdata_off, end = rd + rr->rdlen;
-	switch (rr->type) {
-	case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39: case 47:
-		pos[0] = rd; /* NS MD MF CNAME MB MG MR PTR DNAME NSEC */
-		return 1;
-	case 6: case 14: case 17: /* SOA MINFO RP: two names */
-		pos[0] = rd;
-		pos[1] = name_end(msg, end, rd);
-		return 2;
-	case 15: case 18: case 21: case 36: case 64: case 65:
-		pos[0] = rd + 2; /* MX AFSDB RT KX SVCB HTTPS */
-		return 1;
-	case 33:
-		pos[0] = rd + 6; /* SRV */
-		return 1;
-	case 35: { /* NAPTR: order, preference, flags, services, regexp, replacement */
-		size_t p = rd + 4;
-		for (int k = 0; k < 3 && p < end; k++)
-			p += 1 + (size_t)msg[p];
-		pos[0] = p;
-		return 1;
-	}
-	default:
-		return 0;
-	}
+	return type < sizeof(rdata_layout) ? rdata_layout[type] : RD_NONE;
 }
 
-static void match_rdata(struct ioc_hits *h, const struct dns_msg *m, struct seen *sn,
-                        const struct dns_rr *rr, const char *where, bool reply)
+/* One message being matched. */
+struct msg_match {
+	struct ioc_hits *h;
+	const struct dns_msg *m;
+	bool reply;
+	const struct dns_rr *question; /* skipped; what it has clean is not noted yet */
+	struct ioc_clean clean;        /* only clean.n entries are read */
+};
+
+/*
+ * What the look-up of the question in its query found clean holds for the
+ * skipped question here too, which is the same name (the caller says so):
+ * its suffix of h->qclean labels.  Found where it sits if the question
+ * lies flat (no pointer), as questions do.  Noted before the first
+ * look-up only: most messages have none.
+ */
+static void question_clean(struct msg_match *x)
 {
-	size_t end = (size_t)rr->rdata_off + rr->rdlen;
-	if (end > m->wire_len)
+	const uint8_t *w = x->m->wire;
+	size_t len = x->m->wire_len, p = x->question->name_off;
+	unsigned n = 0;
+	if (x->h->qclean == 0)
 		return;
-	if ((rr->type == DNS_T_A && rr->rdlen == 4) || (rr->type == DNS_T_AAAA && rr->rdlen == 16)) {
-		if (!h->addrs)
-			return;
-		struct net_addr a;
-		if (rr->rdlen == 4)
-			net_addr_set4(&a, m->wire + rr->rdata_off);
-		else
-			net_addr_set6(&a, m->wire + rr->rdata_off);
-		struct ioc_ref ref;
-		struct ioc_hit *x;
-		if (ioc_lookup_addr(h->set, &a, &ref) && (x = add_hit(h, ref, where, reply)))
-			net_addr_format(&a, x->matched);
-		return;
+	while (p < len && w[p] - 1u < 63u) {
+		p += 1 + (size_t)w[p];
+		n++;
 	}
-	size_t pos[2];
-	int n = h->names ? rdata_names(m->wire, rr, pos) : 0;
-	for (int i = 0; i < n; i++)
-		if (pos[i] < end) /* a name must start inside its rdata */
-			match_name_at(h, m, sn, pos[i], end, where, reply);
+	if (p >= len || w[p] != 0 || n < x->h->qclean)
+		return;
+	p = x->question->name_off;
+	for (n -= x->h->qclean; n > 0; n--)
+		p += 1 + (size_t)w[p];
+	x->clean.off[x->clean.n++] = (uint16_t)p;
+}
+
+/*
+ * Match the name at pos, whose own octets end before cut (its rdata's
+ * end, or the message's: pointers reach back before it anyway); where
+ * says where it is, for a hit.  Out of line, as what follows: the loop
+ * over records calls them for few records.
+ */
+static NOINLINE void match_name_at(struct msg_match *x, size_t pos, size_t cut,
+                                   const char *where)
+{
+	struct ioc_ref ref;
+	struct ioc_hit *hit;
+	const uint8_t *wire = x->m->wire;
+	if (pos >= cut || wire[pos] == 0)
+		return;
+	if (x->question) {
+		question_clean(x);
+		x->question = NULL;
+	}
+	if (ioc_lookup_name_at(x->h->set, wire, cut, pos, &x->clean, &ref) &&
+	    (hit = add_hit(x->h, ref, where, x->reply)))
+		render_matched(hit, wire, cut, pos);
+}
+
+/* The names in the rdata of rr, laid out as layout says. */
+static NOINLINE void match_rdata_names(struct msg_match *x, const struct dns_rr *rr,
+                                       unsigned layout, const char *where)
+{
+	const uint8_t *msg = x->m->wire;
+	size_t rd = rr->rdata_off, end = rd + rr->rdlen, pos = rd;
+	if (end > x->m->wire_len)
+		return;
+	if (layout == RD_AT2 || layout == RD_AT6)
+		pos = rd + (layout == RD_AT2 ? 2 : 6);
+	else if (layout == RD_NAPTR) {
+		pos = rd + 4;
+		for (int k = 0; k < 3 && pos < end; k++)
+			pos += 1 + (size_t)msg[pos];
+	}
+	/* a name must start inside its rdata: match_name_at looks */
+	match_name_at(x, pos, end, where);
+	if (layout == RD_TWO)
+		match_name_at(x, name_end(msg, end, rd), end, where);
+}
+
+/* The address of an A or AAAA record. */
+static NOINLINE void match_rdata_addr(struct msg_match *x, const struct dns_rr *rr,
+                                      const char *where)
+{
+	const struct dns_msg *m = x->m;
+	struct net_addr a;
+	struct ioc_ref ref;
+	struct ioc_hit *hit;
+	if ((size_t)rr->rdata_off + rr->rdlen > m->wire_len)
+		return;
+	if (rr->type == DNS_T_A && rr->rdlen == 4)
+		net_addr_set4(&a, m->wire + rr->rdata_off);
+	else if (rr->type == DNS_T_AAAA && rr->rdlen == 16)
+		net_addr_set6(&a, m->wire + rr->rdata_off);
+	else
+		return;
+	if (ioc_lookup_addr(x->h->set, &a, &ref) && (hit = add_hit(x->h, ref, where, x->reply)))
+		net_addr_format(&a, hit->matched);
 }
 
 /* Whether the name at pos is a compression pointer to target. */
@@ -216,31 +248,40 @@ static inline bool points_to(const struct dns_msg *m, size_t pos, size_t target)
 
 void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question)
 {
-	struct seen sn; /* the array is not cleared: only sn.n entries are read */
+	struct msg_match x;
+	size_t skip = SIZE_MAX; /* the question matched in the query: where its labels start */
 	if (!m->wire || !(h->names || h->addrs))
 		return;
-	sn.skip = SIZE_MAX;
-	sn.n = 0;
+	x.h = h;
+	x.m = m;
+	x.reply = reply;
+	x.question = NULL;
+	x.clean.n = 0;
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct dns_rr *rr = &m->rr[i];
 		unsigned sec = (unsigned)rr->section & 3u;
 		if (skip_question && i == 0 && sec == DNS_SEC_QUESTION) {
-			/* matched in the query: names that are the same need no look-up */
-			sn.skip = first_label(m->wire, m->wire_len, rr->name_off);
+			skip = first_label(m->wire, m->wire_len, rr->name_off);
+			x.question = m->has_question ? rr : NULL;
 			continue;
 		}
 		/* most owner names of a reply: a pointer straight to its question */
-		if (h->names && !points_to(m, rr->name_off, sn.skip))
-			match_name_at(h, m, &sn, rr->name_off, m->wire_len, where_names[sec][0], reply);
-		if (sec != DNS_SEC_QUESTION)
-			match_rdata(h, m, &sn, rr, where_names[sec][1], reply);
+		if (h->names && !points_to(m, rr->name_off, skip))
+			match_name_at(&x, rr->name_off, m->wire_len, where_names[sec][0]);
+		if (sec == DNS_SEC_QUESTION)
+			continue;
+		unsigned layout = layout_of(rr->type);
+		if (layout != RD_NONE && h->names)
+			match_rdata_names(&x, rr, layout, where_names[sec][1]);
+		else if (layout == RD_NONE && h->addrs)
+			match_rdata_addr(&x, rr, where_names[sec][1]);
 	}
 }
 
-void ioc_match_addr(struct ioc_hits *h, const struct net_addr *a, const char *where)
+void ioc_match_addr_in(struct ioc_hits *h, const struct net_addr *a, const char *where)
 {
 	struct ioc_ref ref;
 	struct ioc_hit *x;
-	if (h->addrs && ioc_lookup_addr(h->set, a, &ref) && (x = add_hit(h, ref, where, false)))
+	if (ioc_lookup_addr(h->set, a, &ref) && (x = add_hit(h, ref, where, false)))
 		net_addr_format(a, x->matched);
 }

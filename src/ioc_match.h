@@ -39,6 +39,13 @@ struct ioc_hits {
 	bool names, addrs;         /* whether the set has name / address indicators */
 	size_t n;
 	bool more;                 /* further indicators matched but were not kept */
+	/*
+	 * Set by ioc_match_qname when the question matched nothing: how many
+	 * labels has the suffix of it from which nothing listed can match (an
+	 * ioc_clean's tail), else 0.  ioc_match_msg with skip_question takes
+	 * it for the question it skips.
+	 */
+	unsigned qclean;
 	struct ioc_hit hit[IOC_MATCH_MAX];
 };
 
@@ -50,23 +57,34 @@ static inline void ioc_hits_clear(struct ioc_hits *h)
 {
 	h->n = 0;
 	h->more = false;
+	h->qclean = 0;
 }
 
 /*
  * Match every name and address of m (parsed from m->wire, which must still
  * be valid); reply says which message of the transaction it is.  With
  * skip_question the first question is not matched (the reply's copy of a
- * question already matched in its query).
+ * question already matched in its query: the same name, as pairing makes
+ * sure), and h->qclean says what that look-up found clean.
  */
 void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question);
 
 /*
- * Match the question name of a query (wire form, as dns_msg's qname) as it
- * arrives, before the rest of the message is parsed (where: "query").
+ * Match the question of a query as it arrives, before the rest of the
+ * message is parsed (where: "query"); sets h->qclean.
  */
-void ioc_match_qname(struct ioc_hits *h, const uint8_t *wire, size_t wlen);
+void ioc_match_qname(struct ioc_hits *h, const struct dns_msg *q);
 
-/* Match an endpoint's address; where is "client_addr" or "server_addr". */
-void ioc_match_addr(struct ioc_hits *h, const struct net_addr *a, const char *where);
+void ioc_match_addr_in(struct ioc_hits *h, const struct net_addr *a, const char *where);
+
+/*
+ * Match an endpoint's address; where is "client_addr" or "server_addr".
+ * Inline: for the many sets without addresses it costs one test.
+ */
+static inline void ioc_match_addr(struct ioc_hits *h, const struct net_addr *a, const char *where)
+{
+	if (h->addrs)
+		ioc_match_addr_in(h, a, where);
+}
 
 #endif /* DNS_GAZER_IOC_MATCH_H */

@@ -12,7 +12,10 @@
  * own (ioc_lookup_name), and, against a second list of nested names and
  * wildcards, compared suffix by suffix with the list's names by memcmp,
  * with no hash or filter; what either finds must be among the matcher's
- * hits: no way of compressing a message may hide a name from it.
+ * hits: no way of compressing a message may hide a name from it.  Both
+ * ways the matcher runs are checked: the whole message in one pass, and
+ * as a transaction, the question first, then the rest with what its
+ * look-up found clean.
  */
 #include "config.h"
 
@@ -215,7 +218,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ioc_hits_init(&hits2, set2);
 	ioc_match_msg(&hits2, &m, false, false);
 	check_hits(set, &hits, &hits2, &m);
+	/* as a transaction does it: the question as the query comes, then the
+	 * rest of the message without it, from what that look-up found clean */
+	ioc_hits_init(&hits, set);
+	ioc_match_qname(&hits, &m);
 	ioc_match_msg(&hits, &m, true, true);
+	ioc_hits_init(&hits2, set2);
+	ioc_match_qname(&hits2, &m);
+	ioc_match_msg(&hits2, &m, true, true);
+	check_hits(set, &hits, &hits2, &m);
 	if (hits.n > IOC_MATCH_MAX)
 		abort();
 	tx.ioc = &hits;

@@ -154,7 +154,55 @@ START_TEST(shared_suffixes)
 }
 END_TEST
 
-/* More names than the list of names seen holds: the rest are looked up anyway. */
+/*
+ * What a look-up finds clean is the suffix it stopped at and the labels
+ * before it, never a shorter suffix: a name that shares only a shorter one
+ * is looked up, in the question's reply as in the rest of a message.
+ */
+START_TEST(clean_suffixes_hide_nothing)
+{
+	struct ioc_set *s = load("evil.example.test\te\nbad.other.test\tb\n");
+	struct wb m;
+	wb_dns_header(&m, 3, 0x8180, 1, 4, 0, 0);
+	size_t q = m.n;
+	/* www.example.test: example.test is above evil.example.test, so the
+	 * question is clean from www on, not from example.test */
+	wb_question(&m, "www.example.test", T_A, 1);
+	wb_name_ptr(&m, "", (long)q);
+	size_t a = m.n + 10;
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 14);
+	wb_name(&m, "a.other.test"); /* clean from a on, not from other.test */
+	wb_name_ptr(&m, "", (long)a);
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 6);
+	wb_name_ptr(&m, "bad", (long)a + 2); /* bad + other.test: listed */
+	wb_name_ptr(&m, "", (long)q);
+	wb_rr_fixed(&m, T_NS, 1, 60, 2);
+	wb_name_ptr(&m, "", (long)a); /* a.other.test again: clean */
+	wb_name_ptr(&m, "", (long)q);
+	wb_rr_fixed(&m, T_CNAME, 1, 60, 7);
+	wb_name_ptr(&m, "evil", (long)q + 4); /* evil + example.test: listed */
+	parse(&m);
+	struct ioc_hits h;
+	/* as a transaction: the question as the query comes, then the reply without it */
+	ioc_hits_init(&h, s);
+	ioc_match_qname(&h, &msg);
+	ck_assert_uint_eq(h.n, 0);
+	ck_assert_uint_eq(h.qclean, 3); /* www.example.test, all three labels */
+	ioc_match_msg(&h, &msg, true, true);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_str_eq(h.hit[0].indicator, "bad.other.test.");
+	ck_assert_str_eq(h.hit[0].matched, "bad.other.test.");
+	ck_assert_str_eq(h.hit[1].indicator, "evil.example.test.");
+	ck_assert_str_eq(h.hit[1].where, "answer.data");
+	/* and the same in one pass, the question looked up with the rest */
+	ioc_hits_init(&h, s);
+	ioc_match_msg(&h, &msg, true, false);
+	ck_assert_uint_eq(h.n, 2);
+	ioc_set_free(s);
+}
+END_TEST
+
+/* More names than a message's clean labels hold: the rest are looked up anyway. */
 START_TEST(many_names_in_one_message)
 {
 	struct ioc_set *s = load("n77.many.test\tm\n");
@@ -693,6 +741,7 @@ int main(void)
 	tcase_add_test(tc, broken_rdata_names);
 	tcase_add_test(tc, second_names);
 	tcase_add_test(tc, shared_suffixes);
+	tcase_add_test(tc, clean_suffixes_hide_nothing);
 	tcase_add_test(tc, many_names_in_one_message);
 	tcase_add_test(tc, gazer_alerts_as_the_client_asks);
 	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
