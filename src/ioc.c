@@ -44,7 +44,6 @@ struct ioc_probe {
 #define LABEL_MAX 200
 #define MAX_LABELS 128 /* labels in a 255-octet name */
 #define FILTER_SLOTS_PER_BLOCK 32 /* 512 filter bits per 32 table slots */
-#define FILTER_WORDS_PER_BLOCK 9  /* the block's 8, and 64 bits of the gate */
 
 /*
  * One table slot.  tag is 32 bits of the key's hash with the low bit set
@@ -85,7 +84,7 @@ struct ioc_set *ioc_set_new(void)
 	s->nslot = 1024;
 	s->slot = calloc(s->nslot, sizeof(*s->slot));
 	s->pr.nblock = s->nslot / FILTER_SLOTS_PER_BLOCK;
-	s->pr.filter = calloc(s->pr.nblock * FILTER_WORDS_PER_BLOCK, sizeof(*s->pr.filter));
+	s->pr.filter = calloc(s->pr.nblock * 8, sizeof(*s->pr.filter));
 	s->nlabel_idx = 64;
 	s->label_idx = calloc(s->nlabel_idx, sizeof(*s->label_idx));
 	if (!s->slot || !s->pr.filter || !s->label_idx || hash_key_random(&s->hk) < 0) {
@@ -246,25 +245,6 @@ static void filter_add(uint64_t *filter, size_t nblock, uint64_t h, int set)
 	block[(f >> 15) & 7] |= UINT64_C(1) << ((f >> 9) & 63);
 }
 
-/*
- * The gate: one bit per hash of the two-label suffixes of the name
- * indicators (those "above" ones of two labels), after the blocks, an
- * eighth of their size.  Most look-ups stop at a name's two-label suffix;
- * the gate answers most of them from a few hundred KiB, which the cache
- * keeps, where the blocks' megabytes would be a trip to memory for every
- * domain not asked for lately.  About a fifth are let through, to the block.
- */
-static inline size_t gate_bit(size_t nblock, uint64_t h)
-{
-	return nblock * 8 * 64 + ((size_t)h & (nblock * 64 - 1));
-}
-
-static inline bool gate_in(const uint64_t *filter, size_t nblock, uint64_t h)
-{
-	size_t bit = gate_bit(nblock, h);
-	return filter[bit >> 6] >> (bit & 63) & 1;
-}
-
 /* Whether a key with hash h may be in the set (false: surely not). */
 static inline bool filter_has(const struct ioc_probe *p, uint64_t h)
 {
@@ -396,10 +376,6 @@ static uint64_t add_above(const uint64_t *h, int n, uint64_t *filter, size_t nbl
 {
 	for (int i = 0; i + 2 <= n; i++)
 		filter_add(filter, nblock, h[i], ABOVE);
-	if (n >= 2) {
-		size_t bit = gate_bit(nblock, h[n - 2]);
-		filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
-	}
 	return h[0];
 }
 
@@ -458,8 +434,7 @@ static bool lookup_labels(const struct ioc_set *s, const uint8_t *msg, size_t le
 			continue;
 		uint64_t h = key_hash(&s->pr, chain), f = filter_mix(h);
 		const uint64_t *block = filter_block(s->pr.filter, s->pr.nblock, f);
-		if (labels >= 2 && ((labels == 2 && !gate_in(s->pr.filter, s->pr.nblock, h)) ||
-		                    !filter_in(block, f, ABOVE))) {
+		if (labels >= 2 && !filter_in(block, f, ABOVE)) {
 			if (!found) /* nothing listed ends in this suffix */
 				*stop = i;
 			break;
@@ -573,7 +548,7 @@ static int resize_table(struct ioc_set *s, size_t n)
 {
 	struct ioc_slot *t = table_alloc(n, sizeof(*t));
 	size_t nblock = n / FILTER_SLOTS_PER_BLOCK;
-	uint64_t *filter = table_alloc(nblock * FILTER_WORDS_PER_BLOCK, sizeof(*filter));
+	uint64_t *filter = table_alloc(nblock * 8, sizeof(*filter));
 	if (!t || !filter) {
 		free(t);
 		free(filter);

@@ -22,8 +22,7 @@
  * label by label from the right, so the hashes of all its suffixes come
  * from one pass; a look-up probes the filter from the name's right end and
  * stops at the first suffix no listed name ends in, most often its
- * registered domain (asked first of a bit array of the two-label
- * suffixes, small enough to stay in cache).  Address keys are the family, the prefix length and the
+ * registered domain.  Address keys are the family, the prefix length and the
  * masked bytes; a look-up probes once per prefix length present in the
  * set, longest first.
  *

@@ -265,8 +265,9 @@ void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool
 			x.question = m->has_question ? rr : NULL;
 			continue;
 		}
-		/* most owner names of a reply: a pointer straight to its question */
-		if (h->names && !points_to(m, rr->name_off, skip))
+		/* most owner names of a reply: a pointer straight to its question;
+		 * OPT's: the root (a parsed record's owner is inside the message) */
+		if (h->names && m->wire[rr->name_off] != 0 && !points_to(m, rr->name_off, skip))
 			match_name_at(&x, rr->name_off, m->wire_len, where_names[sec][0]);
 		if (sec == DNS_SEC_QUESTION)
 			continue;

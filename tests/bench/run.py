@@ -249,66 +249,75 @@ def measure(label, cmd, out_dir, repeat, outputs, stdout_name="stdout.txt", text
 
 def cpu_split(cmd, marker):
     """Run cmd (stderr read here); return (CPU s when marker first appears
-    on its stderr, CPU s in all, wall s after the marker, exit code).  The
-    first figure is the main thread's run time from /proc/PID/schedstat
-    (nanoseconds), read as the line arrives; with no marker it is 0."""
-    t0 = time.perf_counter()
+    on its stderr, CPU s when its statistics begin, exit code).  Both are
+    the main thread's run time from /proc/PID/schedstat (nanoseconds), read
+    as the line arrives; with no marker the first is 0.  The statistics are
+    written once the capture is read and the outputs closed, so what comes
+    after them (freeing memory, the kernel's unmapping at exit) is left out."""
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
-    at, t_at = 0.0, t0
+
+    def now():
+        try:
+            with open("/proc/%d/schedstat" % p.pid) as f:
+                return int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return float("nan")
+    at, end = 0.0, None
     for line in p.stderr:
         if marker and not at and marker in line:
-            t_at = time.perf_counter()
-            try:
-                with open("/proc/%d/schedstat" % p.pid) as f:
-                    at = int(f.read().split()[0]) / 1e9
-            except (OSError, ValueError, IndexError):
-                at = float("nan")
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t_at
-    return at, ru.ru_utime + ru.ru_stime, wall, os.waitstatus_to_exitcode(status)
+            at = now()
+        if end is None and b": statistics" in line:
+            end = now()
+    _, status, _ = os.wait4(p.pid, 0)
+    return at, end if end is not None else float("nan"), os.waitstatus_to_exitcode(status)
 
 
-def ioc_cost(gazer, pcap, ioc, rounds):
+def ioc_cost(gazer, pcap, ioc, rounds, out_dir):
     """What matching indicators costs, apart from loading them.  The
     capture is read without and with the list, in turns over `rounds`
-    rounds; in the run with the list, the CPU time at the moment it says
-    the list is loaded is taken from the kernel, so loading (and the
+    rounds, for two outputs: the benchmark's baseline (-t FILE) and
+    /dev/null, whose base is the smallest, so its ratio the least
+    flattering.  In the run with the list, the CPU time at the moment it
+    says the list is loaded is taken from the kernel, so loading (and the
     memory it touches, whose cost on a virtual machine swings widely) is
-    told apart from reading the capture.  Output goes to /dev/null, so the
-    base is the smallest and the ratio the least flattering.  Shown: the
-    least of each (a busy machine only ever adds time), and the median of
-    the per-round differences."""
-    base_cmd = [gazer, "-r", pcap, "-t", "/dev/null"]
-    ioc_cmd = base_cmd + ["--ioc", ioc]
-    base, proc, load, diffs = [], [], [], []
+    told apart from reading the capture.  Shown: the least of each (a busy
+    machine only ever adds time), and the median of the per-round
+    differences."""
+    out_file = os.path.join(out_dir, "ioc-cost.txt")
+    outputs = (("-t FILE", out_file), ("-t /dev/null", "/dev/null"))
+    base = {o: [] for o, _ in outputs}
+    proc = {o: [] for o, _ in outputs}
+    load = []
     for r in range(rounds):
-        runs = [("base", base_cmd), ("ioc", ioc_cmd)]
-        b = i = None
-        for name, cmd in (runs if r % 2 == 0 else runs[::-1]):
-            at, cpu, _, rc = cpu_split(cmd, b" indicators from " if name == "ioc" else None)
-            if rc != 0 or at != at:
-                print("ioc cost: the %s run failed (exit %d, or no schedstat)" % (name, rc))
-                return None
-            if name == "base":
-                b = cpu
-            else:
-                i = cpu - at
-                load.append(at)
-        base.append(b)
-        proc.append(i)
-        diffs.append(i - b)
-    mb, mp = min(base), min(proc)
-    med = statistics.median(diffs)
+        for label, out in outputs:
+            runs = [("base", [gazer, "-r", pcap, "-t", out]),
+                    ("ioc", [gazer, "-r", pcap, "-t", out, "--ioc", ioc])]
+            for name, cmd in (runs if r % 2 == 0 else runs[::-1]):
+                at, end, rc = cpu_split(cmd, b" indicators from " if name == "ioc" else None)
+                remove(out_file)
+                if rc != 0 or at != at or end != end:
+                    print("ioc cost: the %s run failed (exit %d, or no schedstat)" % (name, rc))
+                    return None
+                if name == "base":
+                    base[label].append(end)
+                else:
+                    proc[label].append(end - at)
+                    load.append(at)
     print()
-    print("Indicator matching, %d domain indicators, %d rounds, output to /dev/null (CPU s):"
-          % (sum(1 for _ in open(ioc)) - 1, rounds))
+    print("Indicator matching, %d domain indicators, %d rounds (CPU s reading the capture, "
+          "the list's loading left out):" % (sum(1 for _ in open(ioc)) - 1, rounds))
     print("  loading the list: least %.3f s, median %.3f s" % (min(load), statistics.median(load)))
-    print("  reading the capture: least %.3f s without the list, %.3f s with it: %+.1f %%"
-          % (mb, mp, 100.0 * (mp - mb) / mb))
-    print("  per round, with less without: median %+.3f s, %+.1f %% of the median base"
-          % (med, 100.0 * med / statistics.median(base)))
-    return {"base": mb, "with": mp, "load": min(load), "median_diff": med}
+    result = {"load": min(load)}
+    for label, _ in outputs:
+        b, i = base[label], proc[label]
+        mb, mp = min(b), min(i)
+        med = statistics.median([x - y for x, y in zip(i, b)])
+        print("  %s: least %.3f s without the list, %.3f s with it: %+.1f %%; per round, "
+              "median %+.3f s, %+.1f %% of the median base"
+              % (label, mb, mp, 100.0 * (mp - mb) / mb, med, 100.0 * med / statistics.median(b)))
+        result[label] = {"base": mb, "with": mp, "median_diff": med}
+    return result
 
 
 def version(cmd):
@@ -432,7 +441,7 @@ def main():
     if sink:
         print("fluentd stand-in received %.1f MiB" % (sink.bytes / 2**20))
     if args.ioc_rounds > 0 and "--ioc" in helptext:
-        if ioc_cost(gazer, pcap, ioc_list(args), args.ioc_rounds) is None:
+        if ioc_cost(gazer, pcap, ioc_list(args), args.ioc_rounds, out_dir) is None:
             results.append({"label": "ioc cost", "status": "failed"})
     if not args.keep:
         shutil.rmtree(out_dir, ignore_errors=True)
