@@ -111,33 +111,44 @@ static size_t name_end(const uint8_t *msg, size_t end, size_t pos)
 /*
  * Where the names inside rdata start, by type: the layouts of RFC 1035
  * (NS, MD, MF, CNAME, SOA's two, MB, MG, MR, MINFO's two, PTR, MX), RFC
- * 1183 (AFSDB, RP's two, RT), 2230 (KX), 2782 (SRV), 2915 (NAPTR's
- * replacement), 4034 (NSEC's next name), 6672 (DNAME) and 9460 (SVCB,
- * HTTPS).  Not RRSIG's signer: it is the zone of the record's owner (RFC
- * 4035 5.3.1), whose name is looked up.  A table, so that the loop over
- * records stays small: what it runs for every record of every message
- * must share the instruction cache with the rest of the packet path.
+ * 1183 (AFSDB, RP's two, RT), 2163 (PX's two), 2230 (KX), 2535 (NXT's
+ * next name), 2782 (SRV), 2874 (A6's prefix name), 2915 (NAPTR's
+ * replacement), 4034 (NSEC's next name), 6672 (DNAME), 6742 (LP), 8777
+ * (AMTRELAY's relay, when a name), 9460 (SVCB, HTTPS) and TALINK's two
+ * (IANA registry).  Not the signer of RRSIG or SIG: it is the zone of the
+ * record's owner (RFC 4035 5.3.1), whose name is looked up.  A table, so
+ * that the loop over records stays small: what it runs for every record
+ * of every message must share the instruction cache with the rest of the
+ * packet path.
  */
 enum rdata_layout {
 	RD_NONE = 0,
-	RD_AT0,   /* one name, the whole rdata */
-	RD_TWO,   /* two names, one after the other */
-	RD_AT2,   /* after a 16-bit preference or priority */
-	RD_AT6,   /* after SRV's priority, weight and port */
-	RD_NAPTR, /* after order, preference and three character strings */
+	RD_AT0,     /* one name, the whole rdata */
+	RD_TWO,     /* two names, one after the other */
+	RD_AT2,     /* after a 16-bit preference or priority */
+	RD_TWO_AT2, /* two names after a 16-bit preference */
+	RD_AT6,     /* after SRV's priority, weight and port */
+	RD_NAPTR,   /* after order, preference and three character strings */
+	RD_A6,      /* after a prefix length and the address suffix it leaves */
+	RD_AMTRELAY /* after precedence and type, when the type is 3 (a name) */
 };
 
-static const uint8_t rdata_layout[66] = {
-	[2] = RD_AT0,   [3] = RD_AT0,  [4] = RD_AT0,  [5] = RD_AT0,  [6] = RD_TWO,
-	[7] = RD_AT0,   [8] = RD_AT0,  [9] = RD_AT0,  [12] = RD_AT0, [14] = RD_TWO,
-	[15] = RD_AT2,  [17] = RD_TWO, [18] = RD_AT2, [21] = RD_AT2, [33] = RD_AT6,
-	[35] = RD_NAPTR, [36] = RD_AT2, [39] = RD_AT0, [47] = RD_AT0, [64] = RD_AT2,
-	[65] = RD_AT2,
+#define T_AMTRELAY 260
+
+static const uint8_t rdata_layout[108] = {
+	[2] = RD_AT0,    [3] = RD_AT0,   [4] = RD_AT0,      [5] = RD_AT0,   [6] = RD_TWO,
+	[7] = RD_AT0,    [8] = RD_AT0,   [9] = RD_AT0,      [12] = RD_AT0,  [14] = RD_TWO,
+	[15] = RD_AT2,   [17] = RD_TWO,  [18] = RD_AT2,     [21] = RD_AT2,  [26] = RD_TWO_AT2,
+	[30] = RD_AT0,   [33] = RD_AT6,  [35] = RD_NAPTR,   [36] = RD_AT2,  [38] = RD_A6,
+	[39] = RD_AT0,   [47] = RD_AT0,  [58] = RD_TWO,     [64] = RD_AT2,  [65] = RD_AT2,
+	[107] = RD_AT2,
 };
 
 static unsigned layout_of(uint16_t type)
 {
-	return type < sizeof(rdata_layout) ? rdata_layout[type] : RD_NONE;
+	if (type < sizeof(rdata_layout))
+		return rdata_layout[type];
+	return type == T_AMTRELAY ? RD_AMTRELAY : RD_NONE;
 }
 
 /* One message being matched. */
@@ -198,25 +209,45 @@ static NOINLINE void match_name_at(struct msg_match *x, size_t pos, size_t cut,
 		render_matched(hit, wire, cut, pos);
 }
 
+/* Where the first name in rdata[rd..end) laid out as layout says starts; end if none. */
+static size_t first_name(const uint8_t *msg, size_t rd, size_t end, unsigned layout)
+{
+	size_t pos;
+	switch (layout) {
+	case RD_AT2:
+	case RD_TWO_AT2:
+		return rd + 2;
+	case RD_AT6:
+		return rd + 6;
+	case RD_NAPTR:
+		pos = rd + 4;
+		for (int k = 0; k < 3 && pos < end; k++)
+			pos += 1 + (size_t)msg[pos];
+		return pos;
+	case RD_A6: /* no name with a prefix length of 0, none valid above 128 */
+		if (rd >= end || msg[rd] == 0 || msg[rd] > 128)
+			return end;
+		return rd + 1 + (128u - msg[rd] + 7) / 8;
+	case RD_AMTRELAY:
+		return end - rd > 2 && (msg[rd + 1] & 0x7F) == 3 ? rd + 2 : end;
+	default:
+		return rd;
+	}
+}
+
 /* The names in the rdata of rr, laid out as layout says. */
 static NOINLINE void match_rdata_names(struct msg_match *x, const struct dns_rr *rr,
                                        unsigned layout, const char *where)
 {
 	const uint8_t *msg = x->m->wire;
-	size_t rd = rr->rdata_off, end = rd + rr->rdlen, pos = rd;
+	size_t rd = rr->rdata_off, end = rd + rr->rdlen;
 	if (end > x->m->wire_len)
 		return;
-	if (layout == RD_AT2 || layout == RD_AT6)
-		pos = rd + (layout == RD_AT2 ? 2 : 6);
-	else if (layout == RD_NAPTR) {
-		pos = rd + 4;
-		for (int k = 0; k < 3 && pos < end; k++)
-			pos += 1 + (size_t)msg[pos];
-	}
+	size_t pos = first_name(msg, rd, end, layout);
 	/* a name must start inside its rdata: match_name_at looks */
 	match_name_at(x, pos, end, where);
-	if (layout == RD_TWO)
-		match_name_at(x, name_end(msg, end, rd), end, where);
+	if (layout == RD_TWO || layout == RD_TWO_AT2)
+		match_name_at(x, name_end(msg, end, pos), end, where);
 }
 
 /* The address of an A or AAAA record. */

@@ -5,9 +5,10 @@
  * Names are matched in wire form, straight from the message bytes
  * (dns_msg.wire), never through their escaped text: every question name,
  * every owner name, the names inside NS, MD, MF, CNAME, SOA (both), MB,
- * MG, MR, MINFO (both), PTR, MX, AFSDB, RP (both), RT, KX, SRV, NAPTR
- * (replacement), DNAME, NSEC (next name), SVCB and HTTPS rdata, and the
- * addresses of A and AAAA records, in every section.  Each indicator is
+ * MG, MR, MINFO (both), PTR, MX, AFSDB, RP (both), RT, PX (both), NXT,
+ * KX, A6 (prefix name), SRV, NAPTR (replacement), DNAME, NSEC (next name),
+ * TALINK (both), SVCB, HTTPS, LP and AMTRELAY (a relay's name) rdata, and
+ * the addresses of A and AAAA records, in every section.  Each indicator is
  * reported once per collection, at the first place it matched.  Names are
  * looked up where they sit in the message, without a copy.
  */

@@ -52,9 +52,10 @@ static size_t nested_len[NNESTED];
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
- * Where the names in rdata of this type start (RFC 1035, 1183, 2230, 2782,
- * 2915, 4034 NSEC, 6672, 9460), written again here as the oracle: a second
- * name (SOA, MINFO, RP) follows the first as dns_name_unpack leaves it.
+ * Where the names in rdata of this type start (RFC 1035, 1183, 2163, 2230,
+ * 2535, 2782, 2874, 2915, 4034 NSEC, 6672, 6742, 8777, 9460, TALINK),
+ * written again here as the oracle: a second name (SOA, MINFO, RP, PX,
+ * TALINK) follows the first as dns_name_unpack leaves it.
  */
 static int names_in_rdata(const struct dns_msg *m, const struct dns_rr *rr, size_t pos[2])
 {
@@ -62,21 +63,31 @@ static int names_in_rdata(const struct dns_msg *m, const struct dns_rr *rr, size
 		uint16_t type;
 		int off;
 	} one[] = {{2, 0}, {3, 0}, {4, 0}, {5, 0}, {7, 0}, {8, 0}, {9, 0}, {12, 0}, {39, 0},
-	           {47, 0}, {15, 2}, {18, 2}, {21, 2}, {36, 2}, {64, 2}, {65, 2}, {33, 6}};
+	           {47, 0}, {30, 0}, {15, 2}, {18, 2}, {21, 2}, {36, 2}, {64, 2}, {65, 2},
+	           {107, 2}, {33, 6}};
 	size_t rd = rr->rdata_off, end = rd + rr->rdlen;
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
 		if (one[i].type == rr->type) {
 			pos[0] = rd + (size_t)one[i].off;
 			return 1;
 		}
-	if (rr->type == 6 || rr->type == 14 || rr->type == 17) {
+	if (rr->type == 6 || rr->type == 14 || rr->type == 17 || rr->type == 58 || rr->type == 26) {
 		uint8_t w[DNS_NAME_MAXWIRE];
-		size_t wlen, p = rd;
-		pos[0] = rd;
+		size_t wlen, p = rd + (rr->type == 26 ? 2 : 0); /* PX: after its preference */
+		pos[0] = p;
 		if (dns_name_unpack(m->wire, end, &p, w, &wlen) != DNS_NAME_OK)
 			return 1;
 		pos[1] = p;
 		return 2;
+	}
+	if (rr->type == 38 && rd < end && m->wire[rd] >= 1 && m->wire[rd] <= 128) {
+		/* A6: prefix length, then the octets of the address it leaves */
+		pos[0] = rd + 1 + (size_t)(128 - m->wire[rd] + 7) / 8;
+		return 1;
+	}
+	if (rr->type == 260 && rr->rdlen > 2 && (m->wire[rd + 1] & 0x7F) == 3) {
+		pos[0] = rd + 2; /* AMTRELAY with a name for the relay */
+		return 1;
 	}
 	if (rr->type == 35) {
 		size_t p = rd + 4;

@@ -34,6 +34,12 @@
 #define T_RP 17
 #define T_NAPTR 35
 #define T_NSEC 47
+#define T_PX 26
+#define T_NXT 30
+#define T_A6 38
+#define T_TALINK 58
+#define T_LP 107
+#define T_AMTRELAY 260
 
 static struct ioc_set *load(const char *text)
 {
@@ -247,6 +253,12 @@ START_TEST(every_name_bearing_type)
 		{T_SRV, "\x00\x01\x00\x02\x01\xbb", 6, "", 0},
 		{T_NSEC, "", 0, "\x00\x01\x40", 3},
 		{T_NAPTR, "\x00\x0a\x00\x64\x01S\x07SIP+D2U\x00", 15, "", 0},
+		{T_NXT, "", 0, "\x40\x01", 2},
+		{T_PX, "\x00\x0a", 2, "", 1}, /* MAPX400: the root */
+		{T_TALINK, "", 0, "", 1},       /* next: the root */
+		{T_LP, "\x00\x0a", 2, "", 0},
+		{T_A6, "\x40\x20\x01\x0d\xb8\x00\x00\x00\x01", 9, "", 0}, /* /64: 8 octets */
+		{T_AMTRELAY, "\x0a\x83", 2, "", 0}, /* D set, type 3: a name */
 	};
 	static const char *const where[] = {"answer.data", "authority.data", "additional.data"};
 	struct ioc_set *s = load("target.bad\n");
@@ -275,7 +287,7 @@ END_TEST
 /* The second name of SOA (RNAME), MINFO and RP, behind a compressed first. */
 START_TEST(second_names)
 {
-	static const unsigned types[] = {T_SOA, T_MINFO, T_RP};
+	static const unsigned types[] = {T_SOA, T_MINFO, T_RP, T_PX, T_TALINK};
 	struct ioc_set *s = load("target.bad\tt\n");
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		struct wb m;
@@ -283,8 +295,10 @@ START_TEST(second_names)
 		size_t q = m.n;
 		wb_question(&m, "zone.good", types[i], 1);
 		wb_name_ptr(&m, "", (long)q);
-		size_t tail = types[i] == T_SOA ? 20 : 0;
-		wb_rr_fixed(&m, types[i], 1, 60, (unsigned)(6 + 23 + tail));
+		size_t tail = types[i] == T_SOA ? 20 : 0, head = types[i] == T_PX ? 2 : 0;
+		wb_rr_fixed(&m, types[i], 1, 60, (unsigned)(head + 6 + 23 + tail));
+		for (size_t k = 0; k < head; k++)
+			wb_u8(&m, 0);
 		wb_name_ptr(&m, "ns1", (long)q);      /* ns1 and a pointer: 6 octets */
 		wb_name(&m, "hostmaster.target.bad"); /* 23 octets */
 		for (size_t k = 0; k < tail; k++)
