@@ -335,10 +335,12 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	struct tx_question q;
 	question_of(m, &q);
 	bool hit = false;
+	unsigned qclean = 0; /* kept now: logging a query pushed out below reuses g->hits */
 	if (g->ioc) {
 		ioc_hits_clear(&g->hits);
 		match_arrival(g, m, &key);
 		hit = g->hits.n > 0;
+		qclean = g->hits.qclean;
 	}
 	/* The view (addresses as text) only for what is written now: most
 	 * queries just wait for their reply. */
@@ -362,7 +364,7 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		g->stats->dns[DNS_MSG_NO_MEMORY]++;
 		return;
 	}
-	tx_table_newest(g->table)->mark = ioc_mark(g, hit, g->ioc ? g->hits.qclean : 0);
+	tx_table_newest(g->table)->mark = ioc_mark(g, hit, qclean);
 	emit_records(g, &tx, false);
 }
 
