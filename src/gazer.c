@@ -92,7 +92,8 @@ void gazer_set_ioc(struct gazer *g, const struct ioc_set *set)
 /*
  * What a pending query's mark says: the lists it was matched against when
  * it came (their generation, modulo 2^23), the labels of the suffix of its
- * question found clean (h->qclean: at most 127) and whether it matched.
+ * question found clean (ioc_match_qname's count: at most 127) and whether
+ * it matched.
  */
 static uint32_t ioc_mark(const struct gazer *g, bool hit, unsigned qclean)
 {
@@ -113,25 +114,27 @@ static void emit_alerts(struct gazer *g, const struct tx_view *tx, size_t from)
 	}
 }
 
-/* Match a query and the endpoints' addresses into g->hits. */
 /*
- * Match what a query says as it comes: its question and the endpoints.
- * Only the question of a query is parsed before its reply (the rest
- * waits in tx_table), and that is what the client asks.
+ * Match what a query says as it comes, into g->hits: its question and the
+ * endpoints.  Only the question of a query is parsed before its reply (the
+ * rest waits in tx_table), and that is what the client asks.  Returns what
+ * ioc_match_qname() found clean of the question.
  */
-static void match_arrival(struct gazer *g, const struct dns_msg *q, const struct tx_key *key)
+static unsigned match_arrival(struct gazer *g, const struct dns_msg *q, const struct tx_key *key)
 {
-	ioc_match_qname(&g->hits, q);
+	unsigned qclean = ioc_match_qname(&g->hits, q);
 	ioc_match_addr(&g->hits, &key->client, "client_addr");
 	ioc_match_addr(&g->hits, &key->server, "server_addr");
+	return qclean;
 }
 
 /*
  * Match a transaction about to be logged and alert on what is new: the
  * question and endpoints were matched, and alerted on, when the query
- * came (mark, from ioc_mark(), says against which lists and whether they
- * matched, so a clean question is not looked up again); the rest of the
- * query and the reply are matched now.  If the lists were reloaded since,
+ * came (mark, from ioc_mark(), says against which lists, whether they
+ * matched, so a clean question is not looked up again, and how much of it
+ * was clean, for the names that point into it); the rest of the query and
+ * the reply are matched now.  If the lists were reloaded since,
  * the question is matched again, against the new ones; its alerts then go
  * out unless the old lists had matched it (and alerted) already.
  */
@@ -139,15 +142,15 @@ static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *k
                      uint32_t mark)
 {
 	bool same_lists = mark >> 9 == g->ioc_gen, hit = mark & 1;
+	unsigned qclean = mark >> 1 & 0xFF;
 	ioc_hits_clear(&g->hits);
-	g->hits.qclean = mark >> 1 & 0xFF; /* match_arrival sets it anew */
 	if (tx->query && (hit || !same_lists))
-		match_arrival(g, tx->query, key);
+		qclean = match_arrival(g, tx->query, key);
 	size_t from = tx->query && !same_lists && !hit ? 0 : g->hits.n;
 	/* a reply's question needs no look-up only if its query had the same one */
 	bool asked = tx->query && tx->query->has_question;
 	if (tx->query)
-		ioc_match_msg(&g->hits, tx->query, false, true);
+		ioc_match_msg(&g->hits, tx->query, false, true, qclean);
 	if (tx->reply) {
 		if (!tx->query) {
 			ioc_match_addr(&g->hits, &key->client, "client_addr");
@@ -155,7 +158,7 @@ static void match_tx(struct gazer *g, struct tx_view *tx, const struct tx_key *k
 			for (size_t k = from; k < g->hits.n; k++)
 				g->hits.hit[k].reply = true;
 		}
-		ioc_match_msg(&g->hits, tx->reply, true, asked);
+		ioc_match_msg(&g->hits, tx->reply, true, asked, qclean);
 	}
 	if (g->hits.n == 0)
 		return;
@@ -335,12 +338,11 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	struct tx_question q;
 	question_of(m, &q);
 	bool hit = false;
-	unsigned qclean = 0; /* kept now: logging a query pushed out below reuses g->hits */
+	unsigned qclean = 0;
 	if (g->ioc) {
 		ioc_hits_clear(&g->hits);
-		match_arrival(g, m, &key);
+		qclean = match_arrival(g, m, &key);
 		hit = g->hits.n > 0;
-		qclean = g->hits.qclean;
 	}
 	/* The view (addresses as text) only for what is written now: most
 	 * queries just wait for their reply. */

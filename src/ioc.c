@@ -288,7 +288,7 @@ enum { WALK_BAD = -1, WALK_CLEAN = -2 };
  * excluded; returns their number, or WALK_BAD if the name is not well
  * formed or does not end at len.  At most 127 labels fit in 255 octets.
  */
-static int walk_flat(const uint8_t *w, size_t len, uint16_t off[MAX_LABELS])
+static int walk_flat(const uint8_t *w, size_t len, uint32_t off[MAX_LABELS])
 {
 	if (len > DNS_NAME_MAXWIRE)
 		return WALK_BAD;
@@ -300,7 +300,7 @@ static int walk_flat(const uint8_t *w, size_t len, uint16_t off[MAX_LABELS])
 			return p + 1 == len ? n : WALK_BAD;
 		if (c > 63)
 			return WALK_BAD;
-		off[n++] = (uint16_t)p;
+		off[n++] = (uint32_t)p;
 		p += 1 + (size_t)c;
 	}
 	return WALK_BAD;
@@ -318,13 +318,13 @@ static inline bool is_clean(const struct ioc_clean *c, size_t p)
  * Offsets of the labels of the name at msg[pos], root excluded, followed
  * through compression pointers by dns_name.h's rules; returns their
  * number, WALK_BAD if the name is not well formed, or WALK_CLEAN if a
- * pointer in it leads to a label of clean (no name starts at a label of
- * another, so pointers are the only way there).  A label's octets need no
+ * pointer in it leads to a label of clean (a clean label reached without a
+ * pointer is only looked up again).  A label's octets need no
  * test of their own: the next length octet, which must come before len, is
  * past them.
  */
 static int walk_at(const uint8_t *msg, size_t len, size_t pos, const struct ioc_clean *clean,
-                   uint16_t off[MAX_LABELS])
+                   uint32_t off[MAX_LABELS])
 {
 	size_t p = pos, limit = pos, octets = 0;
 	int n = 0;
@@ -336,7 +336,7 @@ static int walk_at(const uint8_t *msg, size_t len, size_t pos, const struct ioc_
 			octets += 1 + (size_t)c; /* 2 or more a label: at most 127 labels */
 			if (octets >= DNS_NAME_MAXWIRE)
 				return WALK_BAD;
-			off[n++] = (uint16_t)p;
+			off[n++] = (uint32_t)p;
 			p += 1 + (size_t)c;
 		} else if (c >= 0xC0 && len - p >= 2) {
 			size_t t = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
@@ -360,7 +360,7 @@ static int walk_at(const uint8_t *msg, size_t len, size_t pos, const struct ioc_
 static int suffix_hashes(const struct ioc_set *s, const uint8_t *w, size_t wlen,
                          uint64_t h[MAX_LABELS])
 {
-	uint16_t off[MAX_LABELS];
+	uint32_t off[MAX_LABELS];
 	int n = walk_flat(w, wlen, off);
 	uint64_t chain = root_hash(&s->pr);
 	h[0] = key_hash(&s->pr, chain); /* the root's, should the name have no label */
@@ -421,7 +421,7 @@ static COLD unsigned listed(const struct ioc_set *s, const uint8_t *msg, size_t 
  * because nothing listed ends in the name from label *stop on, else -1.
  */
 static bool lookup_labels(const struct ioc_set *s, const uint8_t *msg, size_t len,
-                          const uint16_t *off, int n, int *stop, struct ioc_ref *ref)
+                          const uint32_t *off, int n, int *stop, struct ioc_ref *ref)
 {
 	bool found = false;
 	uint64_t chain = root_hash(&s->pr);
@@ -457,7 +457,7 @@ static bool lookup_labels(const struct ioc_set *s, const uint8_t *msg, size_t le
 bool ioc_lookup_name(const struct ioc_set *s, const uint8_t *wire, size_t wlen,
                      struct ioc_ref *ref)
 {
-	uint16_t off[MAX_LABELS];
+	uint32_t off[MAX_LABELS];
 	int stop;
 	if (!s->has_names)
 		return false;
@@ -469,7 +469,7 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
                         struct ioc_clean *clean, struct ioc_ref *ref)
 {
 	static const struct ioc_clean none = {.n = 0};
-	uint16_t off[MAX_LABELS];
+	uint32_t off[MAX_LABELS];
 	int stop;
 	if (clean)
 		clean->tail = 0;
@@ -480,9 +480,11 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
 		return n >= 0;
 	if (clean && stop >= 0) {
 		clean->tail = (unsigned)(n - stop);
-		/* off[stop], off[stop - 1], ..., off[0], while there is room */
+		/* off[stop], off[stop - 1], ..., off[0], while there is room:
+		 * those a pointer can reach (14 bits), in a message of any size */
 		for (; stop >= 0 && clean->n < IOC_CLEAN_MAX; stop--)
-			clean->off[clean->n++] = off[stop];
+			if (off[stop] < 0x4000)
+				clean->off[clean->n++] = (uint16_t)off[stop];
 	}
 	return false;
 }

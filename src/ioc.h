@@ -98,7 +98,7 @@ size_t ioc_set_count(const struct ioc_set *s);
 struct ioc_clean {
 	unsigned n;
 	unsigned tail;               /* labels of the suffix the last look-up found clean, or 0 */
-	uint16_t off[IOC_CLEAN_MAX]; /* that suffix first, then the labels before it */
+	uint16_t off[IOC_CLEAN_MAX]; /* that suffix first, then the labels before it (< 0x4000) */
 };
 
 /*

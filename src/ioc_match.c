@@ -25,7 +25,6 @@ void ioc_hits_init(struct ioc_hits *h, const struct ioc_set *set)
 	h->addrs = ioc_set_has_addrs(set);
 	h->n = 0;
 	h->more = false;
-	h->qclean = 0;
 }
 
 static COLD struct ioc_hit *add_hit(struct ioc_hits *h, struct ioc_ref ref, const char *where,
@@ -72,21 +71,19 @@ static COLD void render_matched(struct ioc_hit *hit, const uint8_t *msg, size_t 
 		hit->matched[0] = '\0';
 }
 
-void ioc_match_qname(struct ioc_hits *h, const struct dns_msg *q)
+unsigned ioc_match_qname(struct ioc_hits *h, const struct dns_msg *q)
 {
 	struct ioc_ref ref;
 	struct ioc_clean clean;
-	h->qclean = 0;
 	if (!h->names || !q->has_question)
-		return;
+		return 0;
 	clean.n = 0;
-	if (ioc_lookup_name_at(h->set, q->wire, q->wire_len, DNS_HEADER_LEN, &clean, &ref)) {
-		struct ioc_hit *hit = add_hit(h, ref, where_names[DNS_SEC_QUESTION][0], false);
-		if (hit)
-			render_matched(hit, q->wire, q->wire_len, DNS_HEADER_LEN);
-	} else {
-		h->qclean = clean.tail;
-	}
+	if (!ioc_lookup_name_at(h->set, q->wire, q->wire_len, DNS_HEADER_LEN, &clean, &ref))
+		return clean.tail;
+	struct ioc_hit *hit = add_hit(h, ref, where_names[DNS_SEC_QUESTION][0], false);
+	if (hit)
+		render_matched(hit, q->wire, q->wire_len, DNS_HEADER_LEN);
+	return 0;
 }
 
 /*
@@ -157,13 +154,14 @@ struct msg_match {
 	const struct dns_msg *m;
 	bool reply;
 	const struct dns_rr *question; /* skipped; what it has clean is not noted yet */
+	unsigned qclean;               /* labels of it found clean in the query */
 	struct ioc_clean clean;        /* only clean.n entries are read */
 };
 
 /*
  * What the look-up of the question in its query found clean holds for the
  * skipped question here too, which is the same name (the caller says so):
- * its suffix of h->qclean labels.  Found where it sits if the question
+ * its suffix of x->qclean labels.  Found where it sits if the question
  * lies flat (no pointer), as questions do.  Noted before the first
  * look-up only: most messages have none.
  */
@@ -172,16 +170,16 @@ static void question_clean(struct msg_match *x)
 	const uint8_t *w = x->m->wire;
 	size_t len = x->m->wire_len, p = x->question->name_off;
 	unsigned n = 0;
-	if (x->h->qclean == 0)
+	if (x->qclean == 0 || x->clean.n >= IOC_CLEAN_MAX)
 		return;
 	while (p < len && w[p] - 1u < 63u) {
 		p += 1 + (size_t)w[p];
 		n++;
 	}
-	if (p >= len || w[p] != 0 || n < x->h->qclean)
+	if (p >= len || w[p] != 0 || n < x->qclean)
 		return;
 	p = x->question->name_off;
-	for (n -= x->h->qclean; n > 0; n--)
+	for (n -= x->qclean; n > 0; n--)
 		p += 1 + (size_t)w[p];
 	x->clean.off[x->clean.n++] = (uint16_t)p;
 }
@@ -277,7 +275,8 @@ static inline bool points_to(const struct dns_msg *m, size_t pos, size_t target)
 	       m->wire[pos + 1] == (target & 0xFF);
 }
 
-void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question)
+void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question,
+                   unsigned qclean)
 {
 	struct msg_match x;
 	size_t skip = SIZE_MAX; /* the question matched in the query: where its labels start */
@@ -287,6 +286,7 @@ void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool
 	x.m = m;
 	x.reply = reply;
 	x.question = NULL;
+	x.qclean = qclean;
 	x.clean.n = 0;
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct dns_rr *rr = &m->rr[i];

@@ -40,13 +40,6 @@ struct ioc_hits {
 	bool names, addrs;         /* whether the set has name / address indicators */
 	size_t n;
 	bool more;                 /* further indicators matched but were not kept */
-	/*
-	 * Set by ioc_match_qname when the question matched nothing: how many
-	 * labels has the suffix of it from which nothing listed can match (an
-	 * ioc_clean's tail), else 0.  ioc_match_msg with skip_question takes
-	 * it for the question it skips.
-	 */
-	unsigned qclean;
 	struct ioc_hit hit[IOC_MATCH_MAX];
 };
 
@@ -58,7 +51,6 @@ static inline void ioc_hits_clear(struct ioc_hits *h)
 {
 	h->n = 0;
 	h->more = false;
-	h->qclean = 0;
 }
 
 /*
@@ -66,16 +58,20 @@ static inline void ioc_hits_clear(struct ioc_hits *h)
  * be valid); reply says which message of the transaction it is.  With
  * skip_question the first question is not matched (the reply's copy of a
  * question already matched in its query: the same name, as pairing makes
- * sure), and h->qclean says what that look-up found clean.
+ * sure), and qclean is what ioc_match_qname() returned for it then.
  */
-void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question);
+void ioc_match_msg(struct ioc_hits *h, const struct dns_msg *m, bool reply, bool skip_question,
+                   unsigned qclean);
 
 /*
  * Match the question of a query as it arrives, before the rest of the
- * message is parsed (where: "query"); sets h->qclean.
+ * message is parsed (where: "query").  Returns, when it matched nothing,
+ * how many labels has the suffix of it from which nothing listed can
+ * match (an ioc_clean's tail), for ioc_match_msg; else 0.
  */
-void ioc_match_qname(struct ioc_hits *h, const struct dns_msg *q);
+unsigned ioc_match_qname(struct ioc_hits *h, const struct dns_msg *q);
 
+/* ioc_match_addr() for a set with addresses. */
 void ioc_match_addr_in(struct ioc_hits *h, const struct net_addr *a, const char *where);
 
 /*

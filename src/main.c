@@ -156,9 +156,9 @@ static void collect_ioc(struct run_ctx *rc)
 	case IOC_LOAD_OK:
 		/* The gazer borrows the set and keeps nothing of it from one
 		 * frame to the next (a pending query keeps only which lists
-		 * it met and whether it matched; its question is matched
-		 * again against the new lists when it is logged): the old
-		 * set can go at once. */
+		 * it met, whether it matched and how much of its question
+		 * was clean; its question is matched again against the new
+		 * lists when it is logged): the old set can go at once. */
 		gazer_set_ioc(rc->gazer, s);
 		ioc_set_free(rc->ioc);
 		rc->ioc = s;

@@ -15,7 +15,8 @@
  * hits: no way of compressing a message may hide a name from it.  Both
  * ways the matcher runs are checked: the whole message in one pass, and
  * as a transaction, the question first, then the rest with what its
- * look-up found clean.
+ * look-up found clean (the question as the message has it, and flat in a
+ * query of its own).
  */
 #include "config.h"
 
@@ -225,19 +226,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                     .server = "192.0.2.53", .client_port = 1, .server_port = 53,
 	                     .query = &m, .reply = &m, .query_us = 1, .reply_us = 2};
 	ioc_hits_init(&hits, set);
-	ioc_match_msg(&hits, &m, false, false);
+	ioc_match_msg(&hits, &m, false, false, 0);
 	ioc_hits_init(&hits2, set2);
-	ioc_match_msg(&hits2, &m, false, false);
+	ioc_match_msg(&hits2, &m, false, false, 0);
 	check_hits(set, &hits, &hits2, &m);
 	/* as a transaction does it: the question as the query comes, then the
 	 * rest of the message without it, from what that look-up found clean */
 	ioc_hits_init(&hits, set);
-	ioc_match_qname(&hits, &m);
-	ioc_match_msg(&hits, &m, true, true);
+	ioc_match_msg(&hits, &m, true, true, ioc_match_qname(&hits, &m));
 	ioc_hits_init(&hits2, set2);
-	ioc_match_qname(&hits2, &m);
-	ioc_match_msg(&hits2, &m, true, true);
+	ioc_match_msg(&hits2, &m, true, true, ioc_match_qname(&hits2, &m));
 	check_hits(set, &hits, &hits2, &m);
+	/* and with the question asked in a query of its own, laid out flat,
+	 * however the message lays it out */
+	if (m.has_question) {
+		uint8_t qbuf[12 + DNS_NAME_MAXWIRE + 4] = {0, 1, 1, 0, 0, 1};
+		memcpy(qbuf + 12, m.qname, m.qname_len);
+		memset(qbuf + 12 + m.qname_len, 0, 4);
+		struct dns_msg q;
+		if (dns_msg_parse_question(qbuf, 12 + m.qname_len + 4, &q) == DNS_MSG_OK &&
+		    q.has_question) {
+			ioc_hits_init(&hits, set);
+			ioc_match_msg(&hits, &m, true, true, ioc_match_qname(&hits, &q));
+			ioc_hits_init(&hits2, set2);
+			ioc_match_msg(&hits2, &m, true, true, ioc_match_qname(&hits2, &q));
+			check_hits(set, &hits, &hits2, &m);
+		}
+	}
 	if (hits.n > IOC_MATCH_MAX)
 		abort();
 	tx.ioc = &hits;

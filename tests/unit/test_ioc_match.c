@@ -65,7 +65,7 @@ static void match(struct ioc_hits *h, const struct ioc_set *set, const struct wb
 {
 	parse(m);
 	ioc_hits_init(h, set);
-	ioc_match_msg(h, &msg, true, false);
+	ioc_match_msg(h, &msg, true, false, 0);
 }
 
 static void setup(void)
@@ -154,7 +154,7 @@ START_TEST(shared_suffixes)
 	ck_assert_str_eq(h.hit[0].where, "query");
 	ck_assert_str_eq(h.hit[0].indicator, "*.zone.test.");
 	ioc_hits_init(&h, s); /* the NS target alone: zone.test itself is not below it */
-	ioc_match_msg(&h, &msg, true, true);
+	ioc_match_msg(&h, &msg, true, true, 0);
 	ck_assert_uint_eq(h.n, 0);
 	ioc_set_free(s);
 }
@@ -191,10 +191,10 @@ START_TEST(clean_suffixes_hide_nothing)
 	struct ioc_hits h;
 	/* as a transaction: the question as the query comes, then the reply without it */
 	ioc_hits_init(&h, s);
-	ioc_match_qname(&h, &msg);
+	unsigned qclean = ioc_match_qname(&h, &msg);
 	ck_assert_uint_eq(h.n, 0);
-	ck_assert_uint_eq(h.qclean, 3); /* www.example.test, all three labels */
-	ioc_match_msg(&h, &msg, true, true);
+	ck_assert_uint_eq(qclean, 3); /* www.example.test, all three labels */
+	ioc_match_msg(&h, &msg, true, true, qclean);
 	ck_assert_uint_eq(h.n, 2);
 	ck_assert_str_eq(h.hit[0].indicator, "bad.other.test.");
 	ck_assert_str_eq(h.hit[0].matched, "bad.other.test.");
@@ -202,7 +202,7 @@ START_TEST(clean_suffixes_hide_nothing)
 	ck_assert_str_eq(h.hit[1].where, "answer.data");
 	/* and the same in one pass, the question looked up with the rest */
 	ioc_hits_init(&h, s);
-	ioc_match_msg(&h, &msg, true, false);
+	ioc_match_msg(&h, &msg, true, false, 0);
 	ck_assert_uint_eq(h.n, 2);
 	ioc_set_free(s);
 }
@@ -355,7 +355,7 @@ START_TEST(owner_names_and_question)
 
 	/* the reply's question is skipped when its query was matched */
 	ioc_hits_init(&h, s);
-	ioc_match_msg(&h, &msg, true, true);
+	ioc_match_msg(&h, &msg, true, true, 0);
 	ck_assert_uint_eq(h.n, 1);
 	ck_assert_str_eq(h.hit[0].where, "additional.name");
 	ioc_set_free(s);
@@ -760,6 +760,164 @@ START_TEST(gazer_clean_question_survives_a_duplicate)
 }
 END_TEST
 
+/* A gazer with one sink, a pending table of max_pending, port 53. */
+static struct gazer *alert_gazer(struct fake_sink *all, size_t max_pending)
+{
+	static struct stats st;
+	static struct sink *sinks[1];
+	static const uint16_t port53 = 53;
+	memset(&st, 0, sizeof(st));
+	sinks[0] = &all->base;
+	struct gazer_config cfg = {.timeout_us = 60000000, .max_pending = max_pending,
+	                           .ports = &port53, .nports = 1, .alert_tag = "p.dns.alert"};
+	struct gazer *g = gazer_new(&cfg, sinks, 1, &st);
+	ck_assert_ptr_nonnull(g);
+	return g;
+}
+
+/* A reply to qname: an answer CNAME evil + a pointer to the question's second label. */
+static void cname_into_question(struct wb *r, unsigned id, const char *qname)
+{
+	wb_dns_header(r, id, 0x8180, 1, 1, 0, 0);
+	size_t qo = r->n;
+	wb_question(r, qname, T_A, 1);
+	wb_name_ptr(r, "", (long)qo);
+	wb_rr_fixed(r, T_CNAME, 1, 60, 7);
+	wb_name_ptr(r, "evil", (long)qo + 4);
+}
+
+/* As gazer_clean_question_survives_a_duplicate, pushed out by a full table. */
+START_TEST(gazer_clean_question_survives_eviction)
+{
+	struct ioc_set *s = load("evil.a.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct gazer *g = alert_gazer(&all, 1);
+	gazer_set_ioc(g, s);
+	struct wb q, r;
+	wb_dns_header(&q, 8, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "q.other.test", T_A, 1);
+	feed(g, &q, false, 1000000);
+	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.a.test", T_A, 1);
+	feed(g, &q, false, 1100000);
+	ck_assert_int_eq(all.tx, 1);
+	cname_into_question(&r, 9, "www.a.test");
+	feed(g, &r, true, 1200000);
+	ck_assert_int_eq(all.alerts, 1);
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
+
+/* What the old lists found clean of a question says nothing of the new ones. */
+START_TEST(gazer_clean_question_after_a_reload)
+{
+	struct ioc_set *s = load("bad.other.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct gazer *g = alert_gazer(&all, 100);
+	gazer_set_ioc(g, s);
+	struct wb q, r;
+	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.a.test", T_A, 1);
+	feed(g, &q, false, 1000000); /* clean from a.test: two labels */
+	struct ioc_set *s2 = load("evil.a.test\n");
+	gazer_set_ioc(g, s2);
+	cname_into_question(&r, 9, "www.a.test");
+	feed(g, &r, true, 1200000);
+	ck_assert_int_eq(all.alerts, 1);
+	ck_assert_str_eq(all.where[0], "answer.data");
+	gazer_free(g);
+	ioc_set_free(s2);
+	ioc_set_free(s);
+}
+END_TEST
+
+/* The reply's question in another case than the query's (0x20 randomisation). */
+START_TEST(gazer_clean_question_in_another_case)
+{
+	struct ioc_set *s = load("evil.a.test\nx.other.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct gazer *g = alert_gazer(&all, 100);
+	gazer_set_ioc(g, s);
+	struct wb q, r;
+	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "wWw.A.tEsT", T_A, 1);
+	feed(g, &q, false, 1000000);
+	cname_into_question(&r, 9, "WWW.a.TEST");
+	feed(g, &r, true, 1200000);
+	ck_assert_int_eq(all.alerts, 1);
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
+
+/*
+ * A query whose question points into its own header (ID 0x0161 reads "\1a",
+ * flags 0 the root: www.a) and a reply that has it flat: the labels counted
+ * clean in one are found in the other.
+ */
+START_TEST(gazer_query_question_in_its_header)
+{
+	struct ioc_set *s = load("evil.a\nzz.other.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct gazer *g = alert_gazer(&all, 100);
+	gazer_set_ioc(g, s);
+	struct wb q, r;
+	wb_dns_header(&q, 0x0161, 0x0000, 1, 0, 0, 0);
+	wb_name_ptr(&q, "www", 0);
+	wb_u16(&q, T_A);
+	wb_u16(&q, 1);
+	feed(g, &q, false, 1000000);
+	ck_assert_int_eq(all.alerts, 0);
+	cname_into_question(&r, 0x0161, "www.a");
+	feed(g, &r, true, 1200000);
+	ck_assert_int_eq(all.alerts, 1);
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
+
+/*
+ * A message over 64 KiB (only a fuzzer makes one): a label found clean past
+ * 16 KiB is out of any pointer's reach, and must not be taken for one in
+ * reach (offset 65550 is 14 in 16 bits).
+ */
+START_TEST(clean_offsets_in_a_message_over_64k)
+{
+	struct ioc_set *s = load("evil.bad.test\n");
+	uint8_t *b = calloc(1, 70000);
+	ck_assert_ptr_nonnull(b);
+	static const uint8_t hdr[12] = {0, 1, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0};
+	size_t n = 0;
+	memcpy(b, hdr, 12);
+	n = 12;
+	memcpy(b + n, "\x01x\x03" "bad\x04test\x00\x00\x01\x00\x01", 16); /* x.bad.test A IN */
+	n += 16;
+	/* a private type 65280, rdlen 65510: rdata at 40 holds evil + a pointer to bad.test */
+	static const uint8_t r1[] = {0xC0, 12, 0xFF, 0x00, 0, 1, 0, 0, 0, 60, 0xFF, 0xE6};
+	memcpy(b + n, r1, 12);
+	n += 12;
+	memcpy(b + n, "\x04" "evil\xC0\x0E", 7);
+	n += 65510;
+	/* q.r. A at 65550: its look-up finds it clean there */
+	memcpy(b + n, "\x01q\x01r\x00\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x01\x02\x03\x04", 19);
+	n += 19;
+	/* a CNAME to the name at 40: evil.bad.test */
+	static const uint8_t r3[] = {0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xC0, 40};
+	memcpy(b + n, r3, 14);
+	n += 14;
+	dns_parser_reset(&parser);
+	ck_assert(dns_msg_usable(dns_msg_parse(&parser, b, n, &msg)));
+	struct ioc_hits h;
+	ioc_hits_init(&h, s);
+	ioc_match_msg(&h, &msg, true, false, 0);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.hit[0].matched, "evil.bad.test.");
+	free(b);
+	ioc_set_free(s);
+}
+END_TEST
+
 START_TEST(gazer_unanswered_query_keeps_its_match)
 {
 	struct ioc_set *s = load("evil.test\n");
@@ -807,6 +965,11 @@ int main(void)
 	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
 	tcase_add_test(tc, gazer_reply_question_not_matched_before);
 	tcase_add_test(tc, gazer_clean_question_survives_a_duplicate);
+	tcase_add_test(tc, gazer_clean_question_survives_eviction);
+	tcase_add_test(tc, gazer_clean_question_after_a_reload);
+	tcase_add_test(tc, gazer_clean_question_in_another_case);
+	tcase_add_test(tc, gazer_query_question_in_its_header);
+	tcase_add_test(tc, clean_offsets_in_a_message_over_64k);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
