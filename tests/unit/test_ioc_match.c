@@ -714,52 +714,6 @@ START_TEST(gazer_reply_question_not_matched_before)
 }
 END_TEST
 
-/*
- * A query that pushes out a pending one with the same key: the one pushed
- * out is logged (and matched) before the new one is stored, and the new
- * one must keep what its own question was found clean, not the old one's.
- */
-START_TEST(gazer_clean_question_survives_a_duplicate)
-{
-	struct ioc_set *s = load("evil.a.test\n");
-	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
-	struct sink *sinks[] = {&all.base};
-	struct stats st;
-	memset(&st, 0, sizeof(st));
-	static const uint16_t port53 = 53;
-	struct gazer_config cfg = {.timeout_us = 60000000, .max_pending = 100,
-	                           .ports = &port53, .nports = 1, .alert_tag = "p.dns.alert"};
-	struct gazer *g = gazer_new(&cfg, sinks, 1, &st);
-	ck_assert_ptr_nonnull(g);
-	gazer_set_ioc(g, s);
-	/* q.other.test is clean from other.test (two labels) */
-	struct wb q, r;
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "q.other.test", T_A, 1);
-	feed(g, &q, false, 1000000);
-	/* same key: the first is logged unanswered; www.a.test is clean only
-	 * from www on (three labels), a.test being above evil.a.test */
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.a.test", T_A, 1);
-	feed(g, &q, false, 1100000);
-	ck_assert_int_eq(all.tx, 1);
-	ck_assert_int_eq(all.alerts, 0);
-	/* its reply: www.a.test CNAME evil + a pointer to a.test in the question */
-	wb_dns_header(&r, 9, 0x8180, 1, 1, 0, 0);
-	size_t qo = r.n;
-	wb_question(&r, "www.a.test", T_A, 1);
-	wb_name_ptr(&r, "", (long)qo);
-	wb_rr_fixed(&r, T_CNAME, 1, 60, 7);
-	wb_name_ptr(&r, "evil", (long)qo + 4);
-	feed(g, &r, true, 1200000);
-	ck_assert_int_eq(all.tx, 2);
-	ck_assert_int_eq(all.alerts, 1);
-	ck_assert_str_eq(all.where[0], "answer.data");
-	gazer_free(g);
-	ioc_set_free(s);
-}
-END_TEST
-
 /* A gazer with one sink, a pending table of max_pending, port 53. */
 static struct gazer *alert_gazer(struct fake_sink *all, size_t max_pending)
 {
@@ -785,6 +739,40 @@ static void cname_into_question(struct wb *r, unsigned id, const char *qname)
 	wb_rr_fixed(r, T_CNAME, 1, 60, 7);
 	wb_name_ptr(r, "evil", (long)qo + 4);
 }
+
+/*
+ * A query that pushes out a pending one with the same key: the one pushed
+ * out is logged (and matched) before the new one is stored, and the new
+ * one must keep what its own question was found clean, not the old one's.
+ */
+START_TEST(gazer_clean_question_survives_a_duplicate)
+{
+	struct ioc_set *s = load("evil.a.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct gazer *g = alert_gazer(&all, 100);
+	gazer_set_ioc(g, s);
+	/* q.other.test is clean from other.test (two labels) */
+	struct wb q, r;
+	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "q.other.test", T_A, 1);
+	feed(g, &q, false, 1000000);
+	/* same key: the first is logged unanswered; www.a.test is clean only
+	 * from www on (three labels), a.test being above evil.a.test */
+	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.a.test", T_A, 1);
+	feed(g, &q, false, 1100000);
+	ck_assert_int_eq(all.tx, 1);
+	ck_assert_int_eq(all.alerts, 0);
+	/* its reply: www.a.test CNAME evil + a pointer to a.test in the question */
+	cname_into_question(&r, 9, "www.a.test");
+	feed(g, &r, true, 1200000);
+	ck_assert_int_eq(all.tx, 2);
+	ck_assert_int_eq(all.alerts, 1);
+	ck_assert_str_eq(all.where[0], "answer.data");
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
 
 /* As gazer_clean_question_survives_a_duplicate, pushed out by a full table. */
 START_TEST(gazer_clean_question_survives_eviction)
