@@ -489,6 +489,28 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
 	return false;
 }
 
+/*
+ * The first block a look-up of the name will read, most often the only
+ * one: its two-label suffix's (the one-label suffix's block, read when
+ * some indicator has one label, is that of a TLD and stays cached).
+ */
+void ioc_prefetch_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos)
+{
+	size_t p = pos, last = SIZE_MAX, before = SIZE_MAX;
+	if (!s->has_names)
+		return;
+	while (p < len && msg[p] - 1u < 63u) { /* a label, not the root or a pointer */
+		before = last;
+		last = p;
+		p += 1 + (size_t)msg[p];
+	}
+	if (p >= len || msg[p] != 0 || before == SIZE_MAX)
+		return; /* a pointer, a malformed name, or fewer than two labels */
+	uint64_t chain = label_hash(label_hash(root_hash(&s->pr), msg, last), msg, before);
+	uint64_t f = filter_mix(key_hash(&s->pr, chain));
+	PREFETCH(filter_block(s->pr.filter, s->pr.nblock, f));
+}
+
 /* Key of an address prefix: family octet, length, the masked bytes. */
 static size_t addr_key(uint8_t key[18], int family, const uint8_t *bytes, unsigned plen)
 {
@@ -977,3 +999,4 @@ const char *ioc_ref_label(const struct ioc_set *s, struct ioc_ref ref)
 	uint32_t l = s->slot[ref.slot].label[ref.kind == IOC_KIND_BELOW];
 	return l >= 2 ? s->labels[l - 2] : NULL;
 }
+

@@ -397,6 +397,18 @@ START_TEST(malformed_wire_names_do_not_match)
 	ck_assert(!ioc_lookup_name(s, overrun, sizeof(overrun), &ref));
 	ck_assert(!ioc_lookup_name(s, trailing, sizeof(trailing), &ref));
 	ck_assert(!ioc_lookup_name(s, trailing, 0, &ref));
+	/* nor does prefetching them read past their end (the ASan build checks),
+	 * nor one of a single label, one ending in a pointer or a reserved type */
+	static const uint8_t one[] = {4, 't', 'e', 's', 't', 0};
+	static const uint8_t ptr[] = {1, 'a', 0xC0, 0};
+	static const uint8_t reserved[] = {1, 'a', 0x41, 't'};
+	ioc_prefetch_name_at(s, no_root, sizeof(no_root), 0);
+	ioc_prefetch_name_at(s, overrun, sizeof(overrun), 0);
+	ioc_prefetch_name_at(s, one, sizeof(one), 0);
+	ioc_prefetch_name_at(s, ptr, sizeof(ptr), 0);
+	ioc_prefetch_name_at(s, reserved, sizeof(reserved), 0);
+	ioc_prefetch_name_at(s, trailing, sizeof(trailing), sizeof(trailing));
+	ck_assert(ioc_lookup_name(s, trailing, sizeof(trailing) - 1, &ref));
 	ioc_set_free(s);
 }
 END_TEST

@@ -515,13 +515,22 @@ struct fake_sink {
 	const char *where[16];
 	bool reply[16];
 	size_t tx_ioc; /* indicators carried by the last tx */
+	char order[32]; /* the events in order: 't' a tx, 'a' an alert */
 };
+
+static void fake_note(struct fake_sink *f, char kind)
+{
+	size_t n = strlen(f->order);
+	ck_assert_uint_lt(n + 1, sizeof(f->order));
+	f->order[n] = kind;
+}
 
 static int fake_tx(struct sink *s, const struct tx_view *tx)
 {
 	struct fake_sink *f = (struct fake_sink *)s;
 	f->tx++;
 	f->tx_ioc = tx->ioc ? tx->ioc->n : 0;
+	fake_note(f, 't');
 	return 0;
 }
 
@@ -538,6 +547,7 @@ static int fake_event(struct sink *s, const struct sink_event *ev)
 	struct fake_sink *f = (struct fake_sink *)s;
 	const struct alert_view *av = ev->arg;
 	ck_assert_int_lt(f->alerts, 16);
+	fake_note(f, 'a');
 	f->where[f->alerts] = av->hit->where;
 	f->reply[f->alerts] = av->hit->reply;
 	f->alerts++;
@@ -774,6 +784,35 @@ START_TEST(gazer_clean_question_survives_a_duplicate)
 }
 END_TEST
 
+/*
+ * A listed query that pushes out pending ones, by its key and by a full
+ * table: they are logged first, as their transactions ended when it came,
+ * then it alerts.
+ */
+START_TEST(gazer_pushed_out_logged_before_the_alert)
+{
+	struct ioc_set *s = load("evil.test\n");
+	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
+	struct gazer *g = alert_gazer(&all, 1);
+	gazer_set_ioc(g, s);
+	struct wb q;
+	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "a.other.test", T_A, 1);
+	feed(g, &q, false, 1000000);
+	/* the table is full: 7 is pushed out */
+	wb_dns_header(&q, 8, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, "www.evil.test", T_A, 1);
+	feed(g, &q, false, 1100000);
+	ck_assert_str_eq(all.order, "ta");
+	/* the same key: the first 8 is pushed out */
+	feed(g, &q, false, 1200000);
+	ck_assert_str_eq(all.order, "tata");
+	ck_assert_str_eq(all.where[1], "query");
+	gazer_free(g);
+	ioc_set_free(s);
+}
+END_TEST
+
 /* As gazer_clean_question_survives_a_duplicate, pushed out by a full table. */
 START_TEST(gazer_clean_question_survives_eviction)
 {
@@ -953,6 +992,7 @@ int main(void)
 	tcase_add_test(tc, gazer_unanswered_query_keeps_its_match);
 	tcase_add_test(tc, gazer_reply_question_not_matched_before);
 	tcase_add_test(tc, gazer_clean_question_survives_a_duplicate);
+	tcase_add_test(tc, gazer_pushed_out_logged_before_the_alert);
 	tcase_add_test(tc, gazer_clean_question_survives_eviction);
 	tcase_add_test(tc, gazer_clean_question_after_a_reload);
 	tcase_add_test(tc, gazer_clean_question_in_another_case);
