@@ -490,6 +490,12 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
 }
 
 /*
+ * A filter this small stays cached (64 KiB: 16,000 names or so), and
+ * prefetching would only add work.
+ */
+#define PREFETCH_MIN_BLOCKS 1024
+
+/*
  * The first block a look-up of the name will read, most often the only
  * one: its two-label suffix's (the one-label suffix's block, read when
  * some indicator has one label, is that of a TLD and stays cached).
@@ -497,7 +503,7 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
 void ioc_prefetch_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos)
 {
 	size_t p = pos, last = SIZE_MAX, before = SIZE_MAX;
-	if (!s->has_names)
+	if (!s->has_names || s->pr.nblock < PREFETCH_MIN_BLOCKS)
 		return;
 	while (p < len && msg[p] - 1u < 63u) { /* a label, not the root or a pointer */
 		before = last;

@@ -196,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct dns_parser p;
 	static struct obuf out;
-	static struct ioc_set *set, *set2;
+	static struct ioc_set *set, *set2, *big;
 	static struct ioc_hits hits, hits2;
 	static int ready;
 	if (!ready) {
@@ -215,12 +215,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			                       &nested_len[j]) != NULL)
 				abort();
 		}
+		/* large enough for ioc_prefetch_name_at() to work */
+		big = ioc_set_new();
+		for (int j = 0; big && j < 20000; j++) {
+			char line[32];
+			int n = snprintf(line, sizeof(line), "n%d.big.test\n", j);
+			if (ioc_set_add_text(big, "big", line, (size_t)n, err, sizeof(err)) < 0)
+				abort();
+		}
+		if (!big)
+			abort();
 		obuf_init(&out);
 		ready = 1;
 	}
 	struct dns_msg m;
 	/* a hint, with no answer to check: ASan checks what it reads, of any bytes */
-	ioc_prefetch_name_at(set, data, size, 12);
+	ioc_prefetch_name_at(big, data, size, 12);
 	dns_parser_reset(&p);
 	if (!dns_msg_usable(dns_msg_parse(&p, data, size, &m)))
 		return 0;

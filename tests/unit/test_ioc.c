@@ -361,16 +361,22 @@ START_TEST(cancel_inside_a_file)
 }
 END_TEST
 
+/* Add n names nI.grow.test and n prefixes 10.X.Y.0/24 to s. */
+static void add_many(struct ioc_set *s, int n)
+{
+	char line[64];
+	for (int i = 0; i < n; i++) {
+		int k = snprintf(line, sizeof(line), "n%d.grow.test\n10.%d.%d.0/24\n", i, i / 256,
+		                 i % 256);
+		ck_assert_int_eq(ioc_set_add_text(s, "gen", line, (size_t)k, err, sizeof(err)), 0);
+	}
+}
+
 START_TEST(many_indicators)
 {
 	/* enough to grow the table several times; every one stays findable */
 	struct ioc_set *s = ioc_set_new();
-	char line[64];
-	for (int i = 0; i < 20000; i++) {
-		int n = snprintf(line, sizeof(line), "n%d.grow.test\n10.%d.%d.0/24\n", i, i / 256,
-		                 i % 256);
-		ck_assert_int_eq(ioc_set_add_text(s, "gen", line, (size_t)n, err, sizeof(err)), 0);
-	}
+	add_many(s, 20000);
 	ck_assert_uint_eq(ioc_set_count(s), 40000);
 	for (int i = 0; i < 20000; i += 997) {
 		char name[64], want[64];
@@ -386,6 +392,16 @@ START_TEST(many_indicators)
 }
 END_TEST
 
+/* Prefetch for the name in a heap copy of w[0..n): valgrind and ASan see any read past it. */
+static void prefetch_copy(const struct ioc_set *s, const uint8_t *w, size_t n, size_t pos)
+{
+	uint8_t *copy = malloc(n);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, w, n);
+	ioc_prefetch_name_at(s, copy, n, pos);
+	free(copy);
+}
+
 START_TEST(malformed_wire_names_do_not_match)
 {
 	struct ioc_set *s = load("a.test\n");
@@ -398,16 +414,19 @@ START_TEST(malformed_wire_names_do_not_match)
 	ck_assert(!ioc_lookup_name(s, trailing, sizeof(trailing), &ref));
 	ck_assert(!ioc_lookup_name(s, trailing, 0, &ref));
 	/* nor does prefetching them read past their end (the ASan build checks),
-	 * nor one of a single label, one ending in a pointer or a reserved type */
+	 * nor one of a single label, one ending in a pointer or a reserved type;
+	 * in a set large enough to prefetch for */
+	add_many(s, 20000);
 	static const uint8_t one[] = {4, 't', 'e', 's', 't', 0};
 	static const uint8_t ptr[] = {1, 'a', 0xC0, 0};
 	static const uint8_t reserved[] = {1, 'a', 0x41, 't'};
-	ioc_prefetch_name_at(s, no_root, sizeof(no_root), 0);
-	ioc_prefetch_name_at(s, overrun, sizeof(overrun), 0);
-	ioc_prefetch_name_at(s, one, sizeof(one), 0);
-	ioc_prefetch_name_at(s, ptr, sizeof(ptr), 0);
-	ioc_prefetch_name_at(s, reserved, sizeof(reserved), 0);
-	ioc_prefetch_name_at(s, trailing, sizeof(trailing), sizeof(trailing));
+	prefetch_copy(s, no_root, sizeof(no_root), 0);
+	prefetch_copy(s, overrun, sizeof(overrun), 0);
+	prefetch_copy(s, one, sizeof(one), 0);
+	prefetch_copy(s, ptr, sizeof(ptr), 0);
+	prefetch_copy(s, reserved, sizeof(reserved), 0);
+	prefetch_copy(s, trailing, sizeof(trailing), sizeof(trailing));
+	prefetch_copy(s, trailing, sizeof(trailing) - 1, 0);
 	ck_assert(ioc_lookup_name(s, trailing, sizeof(trailing) - 1, &ref));
 	ioc_set_free(s);
 }
