@@ -30,6 +30,7 @@ struct gazer {
 	const struct ioc_set *ioc; /* NULL: no matching */
 	uint32_t ioc_gen;          /* counts the sets given: which lists a query met */
 	struct ioc_hits hits;      /* of the transaction being logged */
+	bool looks_ahead;          /* the lists are worth prefetching for */
 };
 
 struct gazer *gazer_new(const struct gazer_config *cfg, struct sink *const *sinks, size_t nsinks,
@@ -85,6 +86,7 @@ void gazer_set_ioc(struct gazer *g, const struct ioc_set *set)
 {
 	g->ioc = set;
 	g->ioc_gen = (g->ioc_gen + 1) & MARK_GEN_MAX;
+	g->looks_ahead = set && ioc_set_prefetches(set);
 	if (set)
 		ioc_hits_init(&g->hits, set);
 }
@@ -338,9 +340,10 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	struct tx_question q;
 	question_of(m, &q);
 	/*
-	 * A second query with the same key: the first is logged unanswered.
-	 * Before the new query is matched: its question's filter block is on
-	 * its way meanwhile (see gazer_message), and g->hits is free after.
+	 * The query is paired (and what it pushes out logged) before it is
+	 * matched: its question's filter block is on its way from memory
+	 * meanwhile (see gazer_message), and g->hits is free after.  A second
+	 * query with the same key: the first is logged unanswered.
 	 */
 	struct tx_entry *old = tx_table_take(g->table, &key, NULL);
 	if (old) {
@@ -351,6 +354,9 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		g->stats->evicted++;
 		log_no_reply(g, tx_table_pop_oldest(g->table));
 	}
+	bool stored = tx_table_add(g->table, &key, &q, ts_us, p->payload, p->len) == 0;
+	if (!stored)
+		g->stats->dns[DNS_MSG_NO_MEMORY]++;
 	bool hit = false;
 	unsigned qclean = 0;
 	if (g->ioc) {
@@ -365,11 +371,8 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 		view_from_key(&tx, &key);
 	if (hit) /* alert now, as the client asks, not when the transaction ends */
 		emit_alerts(g, &tx, 0);
-
-	if (tx_table_add(g->table, &key, &q, ts_us, p->payload, p->len) < 0) {
-		g->stats->dns[DNS_MSG_NO_MEMORY]++;
+	if (!stored)
 		return;
-	}
 	tx_table_newest(g->table)->mark = ioc_mark(g, hit, qclean);
 	emit_records(g, &tx, false);
 }
@@ -403,22 +406,9 @@ static bool question_is_enough(const struct gazer *g, const struct pkt *p)
 	return !g->cfg.records && p->len >= DNS_HEADER_LEN && !(p->payload[2] & (DNS_FLAG_QR >> 8));
 }
 
-/*
- * What matching a query's question will read first is asked for from
- * memory now, so that parsing and pairing hide the wait (with a million
- * names, a third of the time matching took).  Replies need not: their
- * question was looked up with the query.
- */
-static void prefetch_question(const struct gazer *g, const struct pkt *p)
-{
-	if (g->ioc && p->len > DNS_HEADER_LEN && !(p->payload[2] & (DNS_FLAG_QR >> 8)))
-		ioc_prefetch_name_at(g->ioc, p->payload, p->len, DNS_HEADER_LEN);
-}
-
 void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us)
 {
 	struct dns_msg m;
-	prefetch_question(g, p);
 	/*
 	 * A query is stored until its reply comes and is parsed in full only
 	 * then (parse_stored): here its question, for pairing, is enough.
@@ -468,16 +458,46 @@ static enum pkt_status reassemble(struct gazer *g, struct pkt *p, int64_t ts_us)
 void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *frame,
                  size_t caplen, size_t wirelen)
 {
-	struct pkt p;
+	struct gazer_ahead a;
+	a.status = pkt_decode(linktype, frame, caplen, &a.p);
+	gazer_frame_decoded(g, &a, ts_us, caplen, wirelen);
+}
+
+bool gazer_looks_ahead(const struct gazer *g)
+{
+	return g->looks_ahead;
+}
+
+/*
+ * What matching a query's question will read first is asked for from
+ * memory as the frame comes (with a million names, most of what matching
+ * cost was that wait).  Replies need not: their question was looked up
+ * with the query.
+ */
+void gazer_decode_ahead(const struct gazer *g, int linktype, const uint8_t *frame, size_t caplen,
+                        struct gazer_ahead *a)
+{
+	const struct pkt *p = &a->p;
+	a->status = pkt_decode(linktype, frame, caplen, &a->p);
+	if (a->status == PKT_OK && g->looks_ahead && p->proto == PKT_PROTO_UDP &&
+	    (is_dns_port(g, p->sport) || is_dns_port(g, p->dport)) && p->len > DNS_HEADER_LEN &&
+	    !(p->payload[2] & (DNS_FLAG_QR >> 8)))
+		ioc_prefetch_name_at(g->ioc, p->payload, p->len, DNS_HEADER_LEN);
+}
+
+void gazer_frame_decoded(struct gazer *g, struct gazer_ahead *a, int64_t ts_us, size_t caplen,
+                         size_t wirelen)
+{
+	struct pkt *p = &a->p;
+	enum pkt_status s = a->status;
 	g->stats->packets++;
 	g->stats->bytes += caplen;
 	if (caplen < wirelen)
 		g->stats->truncated++;
 	gazer_tick(g, ts_us);
-	enum pkt_status s = pkt_decode(linktype, frame, caplen, &p);
 	g->stats->pkt[s]++;
 	if (s == PKT_FRAGMENT)
-		s = reassemble(g, &p, ts_us);
+		s = reassemble(g, p, ts_us);
 	if (s != PKT_OK)
 		return;
 	/*
@@ -485,17 +505,17 @@ void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *fr
 	 * snap length): a receiving stack drops such a datagram, so a reply
 	 * forged this way must not be logged as answered.
 	 */
-	if (p.truncated && caplen >= wirelen) {
+	if (p->truncated && caplen >= wirelen) {
 		g->stats->bad_length++;
 		return;
 	}
-	if (!is_dns_port(g, p.sport) && !is_dns_port(g, p.dport)) {
+	if (!is_dns_port(g, p->sport) && !is_dns_port(g, p->dport)) {
 		g->stats->not_dns_port++;
 		return;
 	}
-	if (p.proto == PKT_PROTO_TCP) {
-		tcp_reasm_segment(g->tcp, &p, ts_us, on_tcp_message, g);
+	if (p->proto == PKT_PROTO_TCP) {
+		tcp_reasm_segment(g->tcp, p, ts_us, on_tcp_message, g);
 		return;
 	}
-	gazer_message(g, &p, ts_us);
+	gazer_message(g, p, ts_us);
 }

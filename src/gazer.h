@@ -49,6 +49,28 @@ void gazer_set_ioc(struct gazer *g, const struct ioc_set *set);
 void gazer_frame(struct gazer *g, int linktype, int64_t ts_us, const uint8_t *frame,
                  size_t caplen, size_t wirelen);
 
+/*
+ * gazer_frame() in two steps, for frames held a moment (frame_batch.h):
+ * gazer_decode_ahead() decodes the frame as it comes and asks for what
+ * matching its question will read from memory; gazer_frame_decoded()
+ * handles it in its turn, as gazer_frame() would have, while the frame's
+ * bytes are still there.  Decoding depends on nothing the turns of earlier
+ * frames change.
+ */
+struct gazer_ahead {
+	enum pkt_status status;
+	struct pkt p;
+};
+
+void gazer_decode_ahead(const struct gazer *g, int linktype, const uint8_t *frame, size_t caplen,
+                        struct gazer_ahead *a);
+
+void gazer_frame_decoded(struct gazer *g, struct gazer_ahead *a, int64_t ts_us, size_t caplen,
+                         size_t wirelen);
+
+/* Whether decoding ahead pays: the lists are too large to stay cached. */
+bool gazer_looks_ahead(const struct gazer *g);
+
 /* Handle one DNS message carried by p (a decoded UDP or TCP payload). */
 void gazer_message(struct gazer *g, const struct pkt *p, int64_t ts_us);
 

@@ -500,10 +500,15 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
  * one: its two-label suffix's (the one-label suffix's block, read when
  * some indicator has one label, is that of a TLD and stays cached).
  */
+bool ioc_set_prefetches(const struct ioc_set *s)
+{
+	return s->has_names && s->pr.nblock >= PREFETCH_MIN_BLOCKS;
+}
+
 void ioc_prefetch_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos)
 {
 	size_t p = pos, last = SIZE_MAX, before = SIZE_MAX;
-	if (!s->has_names || s->pr.nblock < PREFETCH_MIN_BLOCKS)
+	if (!ioc_set_prefetches(s))
 		return;
 	while (p < len && msg[p] - 1u < 63u) { /* a label, not the root or a pointer */
 		before = last;

@@ -122,9 +122,13 @@ bool ioc_lookup_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len,
  * will read first, so that the work done in between hides the wait: with
  * a million names, a name asked for rarely finds its filter block in no
  * cache.  Only a hint, with no effect on any answer; it does nothing for a
- * name that is malformed or begins with a pointer.
+ * name that is malformed, begins with a pointer or has one label, nor in
+ * a set small enough to stay cached.
  */
 void ioc_prefetch_name_at(const struct ioc_set *s, const uint8_t *msg, size_t len, size_t pos);
+
+/* Whether ioc_prefetch_name_at() does anything: the set has names and is too large to stay cached. */
+bool ioc_set_prefetches(const struct ioc_set *s);
 
 /* Look up an address: the longest prefix containing it, if any. */
 bool ioc_lookup_addr(const struct ioc_set *s, const struct net_addr *a, struct ioc_ref *ref);

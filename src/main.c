@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "daemon.h"
+#include "frame_batch.h"
 #include "gazer.h"
 #include "ioc.h"
 #include "ioc_loader.h"
@@ -109,6 +110,7 @@ struct run_ctx {
 	struct ioc_set *ioc;           /* the lists in force, owned; NULL without --ioc */
 	struct ioc_loader *loader;     /* reloads them (SIGHUP); NULL without --ioc */
 	bool ioc_loading;              /* the loader is busy: look whether it ended */
+	struct frame_batch batch;      /* frames decoded ahead, waiting for their turn */
 };
 
 static void log_ioc_loaded(const struct ioc_set *s, size_t nfiles)
@@ -310,19 +312,45 @@ static void check_signals(struct run_ctx *rc)
 	}
 }
 
-static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, size_t caplen,
-                     size_t wirelen)
+/* A frame's turn: decoded already, its bytes still there. */
+static void handle_frame(struct run_ctx *rc, struct gazer_ahead *a, int64_t ts_us, size_t caplen,
+                         size_t wirelen)
 {
-	struct run_ctx *rc = ctx;
 	tick_sinks(rc, ts_us);
 	/* before the frame: it meets the reloaded lists and the reopened files */
 	check_signals(rc);
-	gazer_frame(rc->gazer, linktype, ts_us, data, caplen, wirelen);
+	gazer_frame_decoded(rc->gazer, a, ts_us, caplen, wirelen);
 	check_sinks(rc);
 	if (++rc->frames == CLOCK_EVERY) {
 		rc->frames = 0;
 		on_clock(rc);
 	}
+}
+
+/* The turns of the frames held, in order: before any later frame, timer or the end. */
+static void flush_frames(struct run_ctx *rc)
+{
+	struct frame_batch *b = &rc->batch;
+	for (size_t i = 0; i < b->n; i++)
+		handle_frame(rc, &b->f[i].ahead, b->f[i].ts_us, b->f[i].caplen, b->f[i].wirelen);
+	frame_batch_clear(b);
+}
+
+static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data, size_t caplen,
+                     size_t wirelen)
+{
+	struct run_ctx *rc = ctx;
+	struct gazer_ahead a;
+	if (gazer_looks_ahead(rc->gazer)) {
+		if (frame_batch_add(&rc->batch, rc->gazer, linktype, ts_us, data, caplen, wirelen)) {
+			if (frame_batch_full(&rc->batch))
+				flush_frames(rc);
+			return;
+		}
+		flush_frames(rc); /* full, or a frame too large to hold: its turn now */
+	}
+	gazer_decode_ahead(rc->gazer, linktype, data, caplen, &a);
+	handle_frame(rc, &a, ts_us, caplen, wirelen);
 }
 
 /*
@@ -334,6 +362,7 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 static void on_idle(void *ctx)
 {
 	struct run_ctx *rc = ctx;
+	flush_frames(rc); /* no more for now: latency bounded by the capture's batch */
 	if (rc->stats->live) {
 		int64_t now = clock_wall_us();
 		gazer_tick(rc->gazer, now);
@@ -417,6 +446,7 @@ static int run_inputs(struct inputs *in, struct run_ctx *rc)
 		rc->current = in->c[i];
 		rc->current_name = in->name[i];
 		int r = capture_run(in->c[i], on_frame, on_idle, rc, &stop_requested, err, sizeof(err));
+		flush_frames(rc);
 		sync_stats(rc);
 		if (r < 0) {
 			log_error("%s", err);

@@ -89,6 +89,19 @@ PY
 check "alert.log, Zeek format" alert_log zeek
 check "alert.log, JSON format" alert_log json
 
+# -- a list large enough that frames are decoded ahead in batches (and
+# questions prefetched): not a byte of output changes, from a file or a
+# pipe, whose waits hand over the frames held
+{ cat "$pcaps/ioc/list.txt"; seq 20000 | sed 's/.*/n&.pad.invalid/'; } >"$tmp/big.txt"
+same_when_batched() {
+    "$DNS_GAZER" -r "$pcaps/ioc/ioc.pcap" -R -t "$tmp/a" -q --ioc "$pcaps/ioc/list.txt" &&
+    "$DNS_GAZER" -r "$pcaps/ioc/ioc.pcap" -R -t "$tmp/b" -q --ioc "$tmp/big.txt" &&
+    cmp "$tmp/a" "$tmp/b" &&
+    cat "$pcaps/ioc/ioc.pcap" | "$DNS_GAZER" -r - -R -t "$tmp/c" -q --ioc "$tmp/big.txt" &&
+    cmp "$tmp/a" "$tmp/c" && grep -q alert "$tmp/a"
+}
+check "large list: same output" same_when_batched
+
 # -- reload under traffic
 printf 'old.test\tv1\n' >"$tmp/list.txt"
 printf '# the second list\nnew.test\tv2\n' >"$tmp/new.txt"

@@ -88,4 +88,24 @@ else
     echo "FAIL idle capture: no no_reply line after 5 s: $(cat "$tmp/idle")"; fail=1
 fi
 kill -TERM $pid; wait $pid; pid=
+
+# A list large enough that frames are held and decoded ahead: the alert
+# still goes out as the client asks, with no packet after its query.
+{ echo unanswered.example; seq 20000 | sed 's/.*/n&.pad.invalid/'; } >"$tmp/big.txt"
+port=$(( 20000 + ($$ + 13) % 20000 ))
+"$DNS_GAZER" -i lo --ports $port -F "udp port $port" --ioc "$tmp/big.txt" -t "$tmp/alert" \
+    -q 2>"$tmp/err" &
+pid=$!
+sleep 1
+"$PYTHON3" "$tmp/send.py" $port >/dev/null || { echo "FAIL alert: sender failed"; fail=1; }
+i=0
+until grep -q 'dns\.alert.*"unanswered\.example\."' "$tmp/alert" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+done
+if [ $i -le 100 ] && kill -0 $pid 2>/dev/null; then
+    echo "ok   large list: the alert is out within $((i * 50)) ms of the query"
+else
+    echo "FAIL large list: no alert after 5 s: $(cat "$tmp/alert" "$tmp/err")"; fail=1
+fi
+kill -TERM $pid; wait $pid; pid=
 [ $fail -eq 0 ]
