@@ -341,9 +341,10 @@ static void handle_query(struct gazer *g, const struct pkt *p, const struct dns_
 	question_of(m, &q);
 	/*
 	 * The query is paired (and what it pushes out logged) before it is
-	 * matched: its question's filter block is on its way from memory
-	 * meanwhile (see gazer_message), and g->hits is free after.  A second
-	 * query with the same key: the first is logged unanswered.
+	 * matched: the filter line its question needs, asked for when the
+	 * frame was decoded (gazer_decode_ahead), comes meanwhile, and g->hits
+	 * is free after.  A second query with the same key: the first is
+	 * logged unanswered.
 	 */
 	struct tx_entry *old = tx_table_take(g->table, &key, NULL);
 	if (old) {

@@ -347,7 +347,7 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 				flush_frames(rc);
 			return;
 		}
-		flush_frames(rc); /* full, or a frame too large to hold: its turn now */
+		flush_frames(rc); /* no room left for it: the frames held, then it */
 	}
 	gazer_decode_ahead(rc->gazer, linktype, data, caplen, &a);
 	handle_frame(rc, &a, ts_us, caplen, wirelen);
