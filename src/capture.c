@@ -52,7 +52,10 @@ static struct capture *wrap(struct capture *c, pcap_t *p, bool live, bool nano)
 /*
  * Reading a pipe (-r -, a FIFO): wait for data with poll(), so that while
  * the writer is idle the idle callback still runs (flushes, statistics,
- * SIGHUP) and a stop signal ends the read.  Returning 0 ends the file.
+ * SIGHUP) and a stop signal ends the read.  The callback also runs before
+ * every read, once a stdio buffer's worth: a writer that never pauses,
+ * or sends only what the filter drops, must not keep frames the caller
+ * holds from their turn.  Returning 0 ends the file.
  */
 static ssize_t pipe_read(void *cookie, char *buf, size_t size)
 {
@@ -60,16 +63,14 @@ static ssize_t pipe_read(void *cookie, char *buf, size_t size)
 	for (;;) {
 		if (c->stop && *c->stop)
 			return 0;
+		if (c->idle_cb)
+			c->idle_cb(c->ctx);
 		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
 		int r = poll(&pfd, 1, c->timeout_ms);
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (r <= 0) {
-			/* idle, or a signal: let the caller act on it */
-			if (c->idle_cb)
-				c->idle_cb(c->ctx);
-			continue;
-		}
+		if (r <= 0)
+			continue; /* idle, or a signal: the callback acts on it */
 		ssize_t n = read(c->fd, buf, size);
 		if (n >= 0 || errno != EINTR)
 			return n;

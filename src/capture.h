@@ -41,9 +41,11 @@ int capture_linktype(const struct capture *c);
 /*
  * Deliver packets to cb until the file ends (returns 0), *stop becomes
  * non-zero (returns 1), or an error (returns -1, message in err).  On a
- * live capture or a file that is a pipe, idle_cb (if any) runs after every
- * wait of at most timeout_ms (100 ms for a pipe) and after a signal, so
- * timers fire and signals are acted on when traffic stops.
+ * live capture or a file that is a pipe, idle_cb (if any) runs before the
+ * capture waits for more (a pipe: before every read), after every wait of
+ * at most timeout_ms (100 ms for a pipe) and after a signal, so timers
+ * fire and signals are acted on when traffic stops, and the caller can
+ * hand over what it holds.
  */
 int capture_run(struct capture *c, capture_cb cb, void (*idle_cb)(void *ctx), void *ctx,
                 volatile sig_atomic_t *stop, char *err, size_t errlen);

@@ -510,13 +510,13 @@ void ioc_prefetch_name_at(const struct ioc_set *s, const uint8_t *msg, size_t le
 	size_t p = pos, last = SIZE_MAX, before = SIZE_MAX;
 	if (!ioc_set_prefetches(s))
 		return;
-	while (p < len && msg[p] - 1u < 63u) { /* a label, not the root or a pointer */
+	while (p < len && p - pos < DNS_NAME_MAXWIRE && msg[p] - 1u < 63u) { /* a label */
 		before = last;
 		last = p;
 		p += 1 + (size_t)msg[p];
 	}
 	if (p >= len || msg[p] != 0 || before == SIZE_MAX)
-		return; /* a pointer, a malformed name, or fewer than two labels */
+		return; /* a pointer, a malformed or long name, fewer than two labels */
 	uint64_t chain = label_hash(label_hash(root_hash(&s->pr), msg, last), msg, before);
 	uint64_t f = filter_mix(key_hash(&s->pr, chain));
 	PREFETCH(filter_block(s->pr.filter, s->pr.nblock, f));

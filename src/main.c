@@ -354,15 +354,16 @@ static void on_frame(void *ctx, int linktype, int64_t ts_us, const uint8_t *data
 }
 
 /*
- * No packet for a while, or a signal.  Live, the clock is the wall clock:
- * queries time out and logs rotate on it.  Reading a pipe, time stays
- * packet time (an old capture may be piped in), and only the flushes,
- * statistics and signals are due.
+ * No packet for now (the capture is about to wait, or waited), or a
+ * signal: the frames held have their turn first.  Live, the clock is the
+ * wall clock: queries time out and logs rotate on it.  Reading a pipe,
+ * time stays packet time (an old capture may be piped in), and only the
+ * flushes, statistics and signals are due.
  */
 static void on_idle(void *ctx)
 {
 	struct run_ctx *rc = ctx;
-	flush_frames(rc); /* no more for now: latency bounded by the capture's batch */
+	flush_frames(rc);
 	if (rc->stats->live) {
 		int64_t now = clock_wall_us();
 		gazer_tick(rc->gazer, now);

@@ -102,6 +102,49 @@ same_when_batched() {
 }
 check "large list: same output" same_when_batched
 
+# -- a pipe that never pauses and carries nothing else DNS (what the
+# default filter drops): a listed query's alert still comes out at once,
+# not when 15 more DNS frames have come
+"$PYTHON3" - "$tmp/trickle.py" <<'PY'
+import sys
+open(sys.argv[1], "w").write(r"""
+import struct, sys, time
+def frame(sport, dport, payload):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                     bytes([192, 0, 2, 1]), bytes([192, 0, 2, 53]))
+    return b"\x00\x01\x02\x03\x04\x05\x0a\x0b\x0c\x0d\x0e\x0f\x08\x00" + ip + udp
+def record(t, data):
+    return struct.pack("<IIII", int(t), int(t * 1e6) % 1000000, len(data), len(data)) + data
+query = struct.pack("!HHHHHH", 0x77, 0x0100, 1, 0, 0, 0) + b"\x01x\x04evil\x07example\x00\x00\x01\x00\x01"
+out = sys.stdout.buffer
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+t = 1700000000.0
+out.write(record(t, frame(40000, 53, query)))
+out.flush()
+for i in range(150):   # 3 s of frames the default filter drops
+    t += 0.02
+    out.write(record(t, frame(40000, 9999, b"x" * 64)))
+    out.flush()
+    time.sleep(0.02)
+""")
+PY
+alert_while_fed() {
+    : >"$tmp/trickle.out"
+    "$PYTHON3" "$tmp/trickle.py" | "$DNS_GAZER" -r - -q --ioc "$tmp/big.txt" \
+        -t "$tmp/trickle.out" &
+    tpid=$!
+    i=0
+    until grep -q 'dns\.alert.*"x\.evil\.example\."' "$tmp/trickle.out"; do
+        i=$((i + 1)); [ $i -gt 50 ] && break; sleep 0.05
+    done
+    kill -0 "$tpid" 2>/dev/null; running=$?
+    wait "$tpid"
+    echo "alert after $((i * 50)) ms; still fed: $([ $running -eq 0 ] && echo yes || echo no)"
+    [ $i -le 50 ] && [ $running -eq 0 ]
+}
+check "large list, busy pipe: the alert is not held" alert_while_fed
+
 # -- reload under traffic
 printf 'old.test\tv1\n' >"$tmp/list.txt"
 printf '# the second list\nnew.test\tv2\n' >"$tmp/new.txt"

@@ -417,6 +417,7 @@ START_TEST(malformed_wire_names_do_not_match)
 	 * nor one of a single label, one ending in a pointer or a reserved type;
 	 * in a set large enough to prefetch for */
 	add_many(s, 20000);
+	ck_assert(ioc_set_prefetches(s));
 	static const uint8_t one[] = {4, 't', 'e', 's', 't', 0};
 	static const uint8_t ptr[] = {1, 'a', 0xC0, 0};
 	static const uint8_t reserved[] = {1, 'a', 0x41, 't'};

@@ -808,6 +808,7 @@ START_TEST(gazer_pushed_out_logged_before_the_alert)
 	feed(g, &q, false, 1200000);
 	ck_assert_str_eq(all.order, "tata");
 	ck_assert_str_eq(all.where[1], "query");
+	ck_assert_uint_eq(all.tx_ioc, 1); /* the first 8's tx says what it matched */
 	gazer_free(g);
 	ioc_set_free(s);
 }
