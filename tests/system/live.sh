@@ -70,39 +70,40 @@ run() {
 run lo || fail=1
 run any || fail=1
 
+# start_on PORT FILE ARGS...: dns-gazer on lo for PORT, writing FILE; then
+# the exchange of send.py.  seen PATTERN FILE: up to 5 s for a line of it
+# while dns-gazer still runs; i says how many 50 ms steps it took.
+start_on() {
+    port=$1 out=$2; shift 2
+    "$DNS_GAZER" -i lo --ports "$port" -F "udp port $port" -t "$out" -q "$@" 2>"$tmp/err" &
+    pid=$!
+    sleep 1
+    "$PYTHON3" "$tmp/send.py" "$port" >/dev/null
+}
+seen() {
+    i=0
+    until grep -q "$1" "$2" 2>/dev/null; do
+        i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.05
+    done
+    kill -0 $pid 2>/dev/null
+}
+
 # Timeouts fire on the clock when traffic stops, and the output is flushed
 # within a second: the unanswered query shows up as no_reply in the file
 # while dns-gazer still runs, with no packet after it.
-port=$(( 20000 + ($$ + 7) % 20000 ))
-"$DNS_GAZER" -i lo --ports $port -F "udp port $port" --timeout 1 -t "$tmp/idle" -q 2>"$tmp/err" &
-pid=$!
-sleep 1
-"$PYTHON3" "$tmp/send.py" $port >/dev/null || { echo "FAIL idle: sender failed"; fail=1; }
-i=0
-until grep -q '"name": "unanswered.example.".*"status": "no_reply"' "$tmp/idle" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
-done
-if [ $i -le 100 ] && kill -0 $pid 2>/dev/null; then
+if start_on $(( 20000 + ($$ + 7) % 20000 )) "$tmp/idle" --timeout 1 &&
+    seen '"name": "unanswered.example.".*"status": "no_reply"' "$tmp/idle"; then
     echo "ok   idle capture: a timed-out query is logged and flushed within $((i * 50)) ms"
 else
-    echo "FAIL idle capture: no no_reply line after 5 s: $(cat "$tmp/idle")"; fail=1
+    echo "FAIL idle capture: no no_reply line after 5 s: $(cat "$tmp/idle" "$tmp/err")"; fail=1
 fi
 kill -TERM $pid; wait $pid; pid=
 
 # A list large enough that frames are held and decoded ahead: the alert
 # still goes out as the client asks, with no packet after its query.
 { echo unanswered.example; seq 20000 | sed 's/.*/n&.pad.invalid/'; } >"$tmp/big.txt"
-port=$(( 20000 + ($$ + 13) % 20000 ))
-"$DNS_GAZER" -i lo --ports $port -F "udp port $port" --ioc "$tmp/big.txt" -t "$tmp/alert" \
-    -q 2>"$tmp/err" &
-pid=$!
-sleep 1
-"$PYTHON3" "$tmp/send.py" $port >/dev/null || { echo "FAIL alert: sender failed"; fail=1; }
-i=0
-until grep -q 'dns\.alert.*"unanswered\.example\."' "$tmp/alert" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
-done
-if [ $i -le 100 ] && kill -0 $pid 2>/dev/null; then
+if start_on $(( 20000 + ($$ + 13) % 20000 )) "$tmp/alert" --ioc "$tmp/big.txt" &&
+    seen 'dns\.alert.*"unanswered\.example\."' "$tmp/alert"; then
     echo "ok   large list: the alert is out within $((i * 50)) ms of the query"
 else
     echo "FAIL large list: no alert after 5 s: $(cat "$tmp/alert" "$tmp/err")"; fail=1
