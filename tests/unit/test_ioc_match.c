@@ -580,6 +580,15 @@ static void feed(struct gazer *g, const struct wb *m, bool reply, int64_t ts)
 	gazer_message(g, &p, ts);
 }
 
+/* A client's query for name, type A, with this id. */
+static void ask(struct gazer *g, unsigned id, const char *name, int64_t ts)
+{
+	struct wb q;
+	wb_dns_header(&q, id, 0x0100, 1, 0, 0, 0);
+	wb_question(&q, name, T_A, 1);
+	feed(g, &q, false, ts);
+}
+
 START_TEST(gazer_alerts_as_the_client_asks)
 {
 	struct ioc_set *s = load("evil.test\n192.0.2.53\tresolver\ncdn.bad\n");
@@ -595,10 +604,8 @@ START_TEST(gazer_alerts_as_the_client_asks)
 	ck_assert_ptr_nonnull(g);
 	gazer_set_ioc(g, s);
 
-	struct wb q, r;
-	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.evil.test", T_A, 1);
-	feed(g, &q, false, 1000000);
+	struct wb r;
+	ask(g, 7, "www.evil.test", 1000000);
 	/* the query alone raised its alerts: the name and the server */
 	ck_assert_int_eq(all.alerts, 2);
 	ck_assert_int_eq(only.alerts, 2);
@@ -640,9 +647,7 @@ START_TEST(gazer_alerts_as_the_client_asks)
 
 	/* without a set, nothing is matched */
 	gazer_set_ioc(g, NULL);
-	wb_dns_header(&q, 8, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.evil.test", T_A, 1);
-	feed(g, &q, false, 3000000);
+	ask(g, 8, "www.evil.test", 3000000);
 	gazer_drain(g);
 	ck_assert_int_eq(all.alerts, 5);
 	ck_assert_int_eq(all.tx, 3);
@@ -688,9 +693,7 @@ START_TEST(gazer_reply_question_not_matched_before)
 	ck_assert(all.reply[0]);
 
 	/* a clean query, the lists reloaded with its name, then its reply */
-	wb_dns_header(&q, 6, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.new.test", T_A, 1);
-	feed(g, &q, false, 2000000);
+	ask(g, 6, "www.new.test", 2000000);
 	ck_assert_int_eq(all.alerts, 1);
 	struct ioc_set *s2 = load("evil.test\nnew.test\tv2\n");
 	gazer_set_ioc(g, s2);
@@ -706,9 +709,7 @@ START_TEST(gazer_reply_question_not_matched_before)
 	ck_assert_uint_eq(all.tx_ioc, 1);
 
 	/* and one the old lists matched (alerted then): matched again, no second alert */
-	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "a.evil.test", T_A, 1);
-	feed(g, &q, false, 3000000);
+	ask(g, 7, "a.evil.test", 3000000);
 	ck_assert_int_eq(all.alerts, 3);
 	struct ioc_set *s3 = load("evil.test\tv3\n");
 	gazer_set_ioc(g, s3);
@@ -762,15 +763,11 @@ START_TEST(gazer_clean_question_survives_a_duplicate)
 	struct gazer *g = alert_gazer(&all, 100);
 	gazer_set_ioc(g, s);
 	/* q.other.test is clean from other.test (two labels) */
-	struct wb q, r;
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "q.other.test", T_A, 1);
-	feed(g, &q, false, 1000000);
+	struct wb r;
+	ask(g, 9, "q.other.test", 1000000);
 	/* same key: the first is logged unanswered; www.a.test is clean only
 	 * from www on (three labels), a.test being above evil.a.test */
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.a.test", T_A, 1);
-	feed(g, &q, false, 1100000);
+	ask(g, 9, "www.a.test", 1100000);
 	ck_assert_int_eq(all.tx, 1);
 	ck_assert_int_eq(all.alerts, 0);
 	/* its reply: www.a.test CNAME evil + a pointer to a.test in the question */
@@ -795,17 +792,12 @@ START_TEST(gazer_pushed_out_logged_before_the_alert)
 	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
 	struct gazer *g = alert_gazer(&all, 1);
 	gazer_set_ioc(g, s);
-	struct wb q;
-	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "a.other.test", T_A, 1);
-	feed(g, &q, false, 1000000);
+	ask(g, 7, "a.other.test", 1000000);
 	/* the table is full: 7 is pushed out */
-	wb_dns_header(&q, 8, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.evil.test", T_A, 1);
-	feed(g, &q, false, 1100000);
+	ask(g, 8, "www.evil.test", 1100000);
 	ck_assert_str_eq(all.order, "ta");
 	/* the same key: the first 8 is pushed out */
-	feed(g, &q, false, 1200000);
+	ask(g, 8, "www.evil.test", 1200000);
 	ck_assert_str_eq(all.order, "tata");
 	ck_assert_str_eq(all.where[1], "query");
 	ck_assert_uint_eq(all.tx_ioc, 1); /* the first 8's tx says what it matched */
@@ -821,13 +813,9 @@ START_TEST(gazer_clean_question_survives_eviction)
 	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
 	struct gazer *g = alert_gazer(&all, 1);
 	gazer_set_ioc(g, s);
-	struct wb q, r;
-	wb_dns_header(&q, 8, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "q.other.test", T_A, 1);
-	feed(g, &q, false, 1000000);
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.a.test", T_A, 1);
-	feed(g, &q, false, 1100000);
+	struct wb r;
+	ask(g, 8, "q.other.test", 1000000);
+	ask(g, 9, "www.a.test", 1100000);
 	ck_assert_int_eq(all.tx, 1);
 	cname_into_question(&r, 9, "www.a.test");
 	feed(g, &r, true, 1200000);
@@ -844,10 +832,8 @@ START_TEST(gazer_clean_question_after_a_reload)
 	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
 	struct gazer *g = alert_gazer(&all, 100);
 	gazer_set_ioc(g, s);
-	struct wb q, r;
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "www.a.test", T_A, 1);
-	feed(g, &q, false, 1000000); /* clean from a.test: two labels */
+	struct wb r;
+	ask(g, 9, "www.a.test", 1000000); /* clean from a.test: two labels */
 	struct ioc_set *s2 = load("evil.a.test\n");
 	gazer_set_ioc(g, s2);
 	cname_into_question(&r, 9, "www.a.test");
@@ -867,10 +853,8 @@ START_TEST(gazer_clean_question_in_another_case)
 	struct fake_sink all = {.base = {.ops = &fake_ops, .name = "all"}};
 	struct gazer *g = alert_gazer(&all, 100);
 	gazer_set_ioc(g, s);
-	struct wb q, r;
-	wb_dns_header(&q, 9, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "wWw.A.tEsT", T_A, 1);
-	feed(g, &q, false, 1000000);
+	struct wb r;
+	ask(g, 9, "wWw.A.tEsT", 1000000);
 	cname_into_question(&r, 9, "WWW.a.TEST");
 	feed(g, &r, true, 1200000);
 	ck_assert_int_eq(all.alerts, 1);
@@ -958,10 +942,7 @@ START_TEST(gazer_unanswered_query_keeps_its_match)
 	                           .nports = 1, .alert_tag = "t"};
 	struct gazer *g = gazer_new(&cfg, sinks, 1, &st);
 	gazer_set_ioc(g, s);
-	struct wb q;
-	wb_dns_header(&q, 7, 0x0100, 1, 0, 0, 0);
-	wb_question(&q, "evil.test", T_A, 1);
-	feed(g, &q, false, 1000000);
+	ask(g, 7, "evil.test", 1000000);
 	ck_assert_int_eq(all.alerts, 1);
 	gazer_tick(g, 5000000); /* times out: logged no_reply, no second alert */
 	ck_assert_int_eq(all.tx, 1);
